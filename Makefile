@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` (serve on the embedded default) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-runtime run test lint format migrate worker beat fake-github clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make a second `make test` skip the install when pyproject.toml has not changed.
+$(VENV)/.runtime-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.runtime-installed
+
+install-runtime: $(VENV)/.runtime-installed
+
+install: $(VENV)/.dev-installed  ## virtualenv with the dev extra
+
+migrate: install-runtime  ## apply migrations
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate  ## install, migrate and serve http://127.0.0.1:8000 on the embedded default
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install  ## install the dev extra and run the whole suite with coverage
+	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+lint: install  ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy config accounts github_stats
+
+format: install  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install-runtime  ## a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install-runtime  ## the Celery beat scheduler (needs REDIS_URL)
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean:  ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov staticfiles

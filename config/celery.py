@@ -1,0 +1,11 @@
+"""The one Celery app. Without REDIS_URL the settings make every task run inline."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
+
+app = Celery("gitpulse")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
