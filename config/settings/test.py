@@ -12,3 +12,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# No test may reach the real GitHub: tests that need GitHub start the fake server on loopback and
+# point GITHUB_API_URL at it; anything else hits a closed loopback port and fails fast.
+GITHUB_API_URL = "http://127.0.0.1:9"
+GITHUB_TOKEN = ""
+# Tasks run inline in tests unless a test starts a real Celery worker (tests marked celery).
+CELERY_TASK_ALWAYS_EAGER = True
