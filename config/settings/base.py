@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.jwt_keys import jwt_private_key_from_env, jwt_private_key_load_or_create
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -198,6 +199,36 @@ GITHUB_API_URL = (env_str("GITHUB_API_URL") or "https://api.github.com").rstrip(
 GITHUB_CONNECT_TIMEOUT = 3.05
 GITHUB_READ_TIMEOUT = 10
 STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
+
+# --- JSON API (/api/v1/) ----------------------------------------------------------------------
+# Tokens for scripts come from django-allauth headless: the "app" client logs in with email and
+# password at /_allauth/app/v1/auth/login and gets JWTs. No "browser" client: the browser uses
+# the site's own pages and its session cookie (with CSRF) for the API.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.strategy.JWTTokenStrategy"
+# RS256 (allauth's default). Every machine of one deployment must share the key: set it in
+# production; the embedded default generates one into var/ (git-ignored) the first time.
+HEADLESS_JWT_PRIVATE_KEY = jwt_private_key_from_env(
+    env_str("HEADLESS_JWT_PRIVATE_KEY") or ""
+) or jwt_private_key_load_or_create(BASE_DIR / "var" / "jwt-private.pem")
+HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env_int("HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN", 300)
+HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env_int("HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN", 86400)
+# Each access token is checked against its login session, so logging out revokes it at once
+# (one session read per API call, served from the cache by cached_db sessions).
+HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
+
+# Requests per period, per user (signed in) or per IP address (anonymous); see config/ratelimits.py.
+API_RATE_LIMITS = {
+    "read": env_str("API_RATE_LIMIT_READ") or "120/m",
+    "refresh": env_str("API_RATE_LIMIT_REFRESH") or "10/m",
+    "anonymous": env_str("API_RATE_LIMIT_ANONYMOUS") or "60/m",
+}
+# Behind a reverse proxy, name the header that carries the client's address (django-ratelimit
+# reads request.META[...]), e.g. HTTP_X_REAL_IP; unset means REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
+# How long a POST/PUT with an Idempotency-Key is remembered (config/idempotency.py).
+API_IDEMPOTENCY_TTL = 24 * 60 * 60
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
