@@ -1,9 +1,13 @@
-"""One shape for every API error, and the site's own error pages."""
+"""One shape for every API error, and the site's own error pages.
+
+API paths and clients asking for JSON get `{"error", "message", "request_id"}`; people get a
+page in the site's style that shows the request id, so a report can be matched to log lines."""
 
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django_ratelimit.exceptions import Ratelimited
 
 from config.request_id import request_id_get
 
@@ -18,21 +22,22 @@ def error_response(
     return JsonResponse(error_body(error=error, message=message), status=status, headers=headers)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
-    )
+def wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return request.path.startswith("/api/") or "application/json" in accept
 
 
-def _page(request: HttpRequest, *, status: HTTPStatus, template: str, error: str, message: str):
-    if _wants_json(request):
+def _render(
+    request: HttpRequest, *, status: HTTPStatus, template: str, error: str, message: str
+) -> HttpResponse:
+    if wants_json(request):
         return error_response(status=status, error=error, message=message)
-    body = loader.render_to_string(template, {"request_id": request_id_get()}, request)
-    return HttpResponse(body, status=status)
+    context = {"request_id": request_id_get(), "message": message}
+    return HttpResponse(loader.render_to_string(template, context, request), status=status)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(
+    return _render(
         request,
         status=HTTPStatus.NOT_FOUND,
         template="errors/404.html",
@@ -42,7 +47,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(
+    if isinstance(exception, Ratelimited):
+        # django-ratelimit raises PermissionDenied; to a client that is "slow down", not "no".
+        return _render(
+            request,
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+            template="errors/429.html",
+            error="rate_limited",
+            message="Too many requests. Wait a minute and try again.",
+        )
+    return _render(
         request,
         status=HTTPStatus.FORBIDDEN,
         template="errors/403.html",
@@ -51,8 +65,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # The reason is Django's diagnosis for developers; people get advice they can act on.
+    return _render(
+        request,
+        status=HTTPStatus.FORBIDDEN,
+        template="errors/403_csrf.html",
+        error="csrf_failed",
+        message="The form expired or came from another site. Reload the page and try again.",
+    )
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(
+    return _render(
         request,
         status=HTTPStatus.BAD_REQUEST,
         template="errors/400.html",
@@ -62,7 +87,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return error_response(
             status=HTTPStatus.INTERNAL_SERVER_ERROR,
             error="internal_error",

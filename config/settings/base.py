@@ -2,6 +2,7 @@
 environment (see README "Configuration" and .env.example)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    # Probes answer before host validation, sessions and CSRF: orchestrators call by IP/localhost.
+    "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -75,7 +78,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # Unset DATABASE_URL means the zero-setup default: a SQLite file in the project.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A dead database must fail fast (health checks answer within 2 s), not hang a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
@@ -249,6 +254,8 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A failed CSRF check renders the site's own 403 page (or JSON for the API), with the request id.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -275,7 +282,7 @@ ADMIN_URL = (env_str("DJANGO_ADMIN_URL") or "admin/").strip("/") + "/"
 # --- Logging --------------------------------------------------------------------------------
 LOG_FORMAT = env_str("LOG_FORMAT") or "text"  # "json" in production
 LOG_LEVEL = env_str("LOG_LEVEL") or "INFO"
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
@@ -300,6 +307,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # django.server logs every request line, including query strings; keep it, redacted.
+        # Django's default config gives "django" and "django.server" handlers of their own that
+        # skip our filters (unredacted lines, no request id); route them through the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
