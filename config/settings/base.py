@@ -178,7 +178,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without Redis, tasks run inline in the request (the zero-setup default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# CELERY_BROKER_URL may name another Redis (or db) than the cache; it defaults to REDIS_URL.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -192,11 +193,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 2,
 }
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler copies this into its tables at start (editable in admin).
+CELERY_BEAT_SCHEDULE = {
+    "github-refresh-stale": {"task": "github_stats.tasks.refresh_stale", "schedule": 5 * 60.0},
+}
 
 # --- GitHub ---------------------------------------------------------------------------------
 GITHUB_TOKEN = env_str("GITHUB_TOKEN") or ""

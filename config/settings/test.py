@@ -1,6 +1,10 @@
 """The test suite: the same settings as development, but fast password hashing and no real
 email. DATABASE_URL and REDIS_URL still decide the stores, so CI runs against real ones."""
 
+from urllib.parse import urlsplit, urlunsplit
+
+from config.env import env_str
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -19,3 +23,9 @@ GITHUB_API_URL = "http://127.0.0.1:9"
 GITHUB_TOKEN = ""
 # Tasks run inline in tests unless a test starts a real Celery worker (tests marked celery).
 CELERY_TASK_ALWAYS_EAGER = True
+# tests/conftest.py clears the cache before every test, which FLUSHes the cache's Redis db: the
+# broker of the real-worker tests lives in the next db unless CELERY_BROKER_URL says otherwise.
+if REDIS_URL and not env_str("CELERY_BROKER_URL"):  # noqa: F405
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _db = int(_redis.path.strip("/") or 0)
+    CELERY_BROKER_URL = urlunsplit(_redis._replace(path=f"/{(_db + 1) % 16}"))
