@@ -209,6 +209,8 @@ GITHUB_TOKEN = env_str("GITHUB_TOKEN") or ""
 GITHUB_API_URL = (env_str("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
 GITHUB_CONNECT_TIMEOUT = 3.05
 GITHUB_READ_TIMEOUT = 10
+# Base of the jittered exponential wait between retries of a 5xx/timeout (github_stats.client).
+GITHUB_RETRY_BASE_SECONDS = 1.0
 STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
 
 # --- JSON API (/api/v1/) ----------------------------------------------------------------------

@@ -21,6 +21,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # point GITHUB_API_URL at it; anything else hits a closed loopback port and fails fast.
 GITHUB_API_URL = "http://127.0.0.1:9"
 GITHUB_TOKEN = ""
+# Retries of 5xx and timeouts happen at once under test: no real sleeps.
+GITHUB_RETRY_BASE_SECONDS = 0.0
 # Tasks run inline in tests unless a test starts a real Celery worker (tests marked celery).
 CELERY_TASK_ALWAYS_EAGER = True
 # tests/conftest.py clears the cache before every test, which FLUSHes the cache's Redis db: the
