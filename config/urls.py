@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from config.api import api_urls
 
 urlpatterns = [
     path("health/live", health.live, name="health_live"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", api_urls()),
     path("account/", include("accounts.urls")),
     path("", include("github_stats.urls")),
 ]

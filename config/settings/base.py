@@ -233,7 +233,7 @@ HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
 
 # Requests per period, per user (signed in) or per IP address (anonymous); see config/ratelimits.py.
 API_RATE_LIMITS = {
-    "read": env_str("API_RATE_LIMIT_READ") or "120/m",
+    "default": env_str("API_RATE_LIMIT_DEFAULT") or "120/m",
     "refresh": env_str("API_RATE_LIMIT_REFRESH") or "10/m",
     "anonymous": env_str("API_RATE_LIMIT_ANONYMOUS") or "60/m",
 }
