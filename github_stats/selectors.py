@@ -651,3 +651,118 @@ def repository_detail(*, repository: Repository, now: datetime | None = None) ->
         created_at=repository.created_at,
         fetched_at=repository.fetched_at,
     )
+
+
+# --- API reads: any window of the repositories, the watchlist, comparisons ------------------
+
+
+@dataclass(frozen=True)
+class RepoSlice:
+    """`limit` repositories from `offset`, and how many match in all."""
+
+    items: list[RepoRow]
+    count: int
+
+
+def repositories_list(
+    *,
+    account: Account,
+    sort: RepoSortKey = "stars",
+    fork: bool | None = None,
+    archived: bool | None = None,
+    limit: int = 30,
+    offset: int = 0,
+) -> RepoSlice:
+    """Every repository by default; `fork`/`archived` True or False keep only those that are or
+    are not. 2 queries (count, window), not cached: windows are too many to cache usefully."""
+    repos = Repository.objects.for_account(account)
+    if fork is not None:
+        repos = repos.filter(is_fork=fork)
+    if archived is not None:
+        repos = repos.filter(archived=archived)
+    count = repos.count()
+    window = repos.order_by(*_REPO_ORDER[sort]).only(*_REPO_ROW_FIELDS)[offset : offset + limit]
+    return RepoSlice(items=[_repo_row(repo, account.login) for repo in window], count=count)
+
+
+_REPO_ROW_FIELDS = (
+    "name",
+    "description",
+    "language",
+    "stars",
+    "forks",
+    "open_issues",
+    "is_fork",
+    "archived",
+    "pushed_at",
+    "html_url",
+    "topics",
+)
+
+
+@dataclass(frozen=True)
+class WatchlistEntry:
+    profile: Profile
+    followers: int
+    public_repos: int
+    tracked_since: datetime
+
+
+def watchlist_list(*, user: Any, now: datetime | None = None) -> list[WatchlistEntry]:
+    """The accounts this person watches, most recently added first; hidden accounts are left
+    out. 1 query."""
+    trackings = (
+        Tracking.objects.filter(user=user, account__hidden=False)
+        .select_related("account")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        WatchlistEntry(
+            profile=account_profile(account=tracking.account, now=now),
+            followers=tracking.account.followers,
+            public_repos=tracking.account.public_repos,
+            tracked_since=tracking.created_at,
+        )
+        for tracking in trackings
+    ]
+
+
+@dataclass(frozen=True)
+class ComparisonEntry:
+    profile: Profile
+    figures: list[Figure]
+
+
+def accounts_compare(
+    *, logins: Sequence[str], now: datetime | None = None
+) -> list[ComparisonEntry]:
+    """Profile and figure cards of each stored, visible account, in the order asked (repeats
+    dropped). Raises InvalidLogin, or NotFound naming the logins we have no data for.
+    1 query for the accounts, plus the dashboard's queries for each one not cached."""
+    now = now or timezone.now()
+    wanted = list(dict.fromkeys(validate_login(login).lower() for login in logins))
+    found = {
+        account.login.lower(): account
+        for account in Account.objects.visible()
+        .alias(login_lower=Lower("login"))
+        .filter(login_lower__in=wanted)
+    }
+    missing = [login for login in wanted if login not in found]
+    if missing:
+        raise NotFound(f"We have no data for {', '.join(missing)} yet.")
+    accounts = [found[login] for login in wanted]
+    today = today_utc(now)
+    dashboards = _cached_many(
+        [
+            (
+                _dashboard_key(_cache_prefix(account, today)),
+                lambda account=account: _build_dashboard(account, now),
+            )
+            for account in accounts
+        ]
+    )
+    entries = []
+    for account, dashboard in zip(accounts, dashboards, strict=True):
+        dashboard = _restamped(dashboard, account, now)
+        entries.append(ComparisonEntry(profile=dashboard.profile, figures=dashboard.figures))
+    return entries
