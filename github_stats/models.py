@@ -187,14 +187,21 @@ class RepositoryQuerySet(models.QuerySet["Repository"]):
         """All the figures in one aggregate query."""
         own = Q(is_fork=False)
         row = self.aggregate(
-            repositories=Count("pk"),
-            stars=Coalesce(Sum("stars"), 0),
-            forks=Coalesce(Sum("forks"), 0),
-            non_fork_repositories=Count("pk", filter=own),
-            non_fork_stars=Coalesce(Sum("stars", filter=own), 0),
-            non_fork_forks=Coalesce(Sum("forks", filter=own), 0),
+            n_all=Count("pk"),
+            stars_all=Coalesce(Sum("stars"), 0),
+            forks_all=Coalesce(Sum("forks"), 0),
+            n_own=Count("pk", filter=own),
+            stars_own=Coalesce(Sum("stars", filter=own), 0),
+            forks_own=Coalesce(Sum("forks", filter=own), 0),
         )
-        return RepoTotals(**row)
+        return RepoTotals(
+            repositories=row["n_all"],
+            stars=row["stars_all"],
+            forks=row["forks_all"],
+            non_fork_repositories=row["n_own"],
+            non_fork_stars=row["stars_own"],
+            non_fork_forks=row["forks_own"],
+        )
 
     def languages_by_count(self) -> list[tuple[str, int]]:
         """(language, repositories) by each repository's primary language, most used first.

@@ -1,0 +1,126 @@
+"""The scheduler's tick: keep watched accounts fresh within GitHub's quota.
+
+Every few minutes (Celery beat, or `manage.py refresh_stale`) one tick queues the stalest tracked
+accounts older than STATS_TTL, oldest first, only as many as the remaining quota can pay for, and
+puts back in the queue the jobs a rate limit parked. A cache lock keeps a second beat process from
+doubling the work; the one-job-in-flight constraint would stop duplicate jobs anyway.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from github_stats.models import Account, JobStatus, RefreshJob
+from github_stats.quota import GRAPHQL, quota_get, secondary_blocked_until
+from github_stats.services import refresh_job_create, refresh_job_enqueue
+
+LOCK_KEY = "github_stats:refresh_stale:lock"
+# Shorter than the beat interval (5 min): a tick that died cannot block the next one.
+LOCK_TTL_SECONDS = 4 * 60
+# GitHub's smallest hourly quota (no token): what we assume before any response told us more.
+UNKNOWN_QUOTA = 60
+# Left for people: a page or API request for an account must still find quota.
+RESERVE_FRACTION = 0.1
+# A queued job nobody ran this long after it was due has lost its Celery message.
+LOST_AFTER = timedelta(minutes=10)
+DUE_GRACE = timedelta(minutes=2)
+MAX_ACCOUNTS_PER_TICK = 500
+
+
+@dataclass
+class StaleTick:
+    ran: bool = True  # False: another process holds the lock
+    budget: int = 0
+    estimated_cost: int = 0
+    queued: list[str] = field(default_factory=list)  # logins of new jobs
+    requeued: list[str] = field(default_factory=list)  # logins of parked or lost jobs
+    left_for_later: int = 0  # stale accounts the quota could not pay for this time
+
+
+def refresh_cost_estimate(*, public_repos: int, has_token: bool) -> int:
+    """Quota a cold refresh may cost: the account, its repository pages, and (token) one
+    GraphQL query per 100 repositories for languages. Warm refreshes mostly cost nothing."""
+    pages = max(1, math.ceil(public_repos / 100))
+    return 1 + pages + (pages if has_token else 0)
+
+
+def quota_budget(*, now: datetime | None = None) -> int:
+    """Requests the scheduler may spend now: what is left of the quota minus a reserve."""
+    now = now or timezone.now()
+    if secondary_blocked_until() is not None:
+        return 0
+    state = quota_get()
+    if state is None:
+        limit = remaining = UNKNOWN_QUOTA
+    else:
+        limit = state.limit or UNKNOWN_QUOTA
+        remaining = limit if state.reset_at <= now else state.remaining
+    if settings.GITHUB_TOKEN:
+        graphql = quota_get(resource=GRAPHQL)
+        if graphql is not None and graphql.is_exhausted(now):
+            return 0
+    return max(remaining - math.ceil(limit * RESERVE_FRACTION), 0)
+
+
+def refresh_stale_tick(
+    *, now: datetime | None = None, limit: int = MAX_ACCOUNTS_PER_TICK
+) -> StaleTick:
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    if not cache.add(LOCK_KEY, token, timeout=LOCK_TTL_SECONDS):
+        return StaleTick(ran=False)
+    try:
+        return _tick(now=now, limit=limit)
+    finally:
+        if cache.get(LOCK_KEY) == token:
+            cache.delete(LOCK_KEY)
+
+
+def _tick(*, now: datetime, limit: int) -> StaleTick:
+    has_token = bool(settings.GITHUB_TOKEN)
+    tick = StaleTick(budget=quota_budget(now=now))
+
+    # People asked for these first: jobs parked by a rate limit, or whose message was lost.
+    due = (
+        RefreshJob.objects.filter(status=JobStatus.QUEUED)
+        .filter(
+            Q(retry_at__lte=now - DUE_GRACE)
+            | Q(retry_at__isnull=True, created_at__lte=now - LOST_AFTER)
+        )
+        .select_related("account")
+        .order_by("created_at")[:limit]
+    )
+    for job in due:
+        repos = job.account.public_repos if job.account else 0
+        cost = refresh_cost_estimate(public_repos=repos, has_token=has_token)
+        if tick.estimated_cost + cost > tick.budget:
+            return tick
+        tick.estimated_cost += cost
+        refresh_job_enqueue(job_id=job.pk)
+        tick.requeued.append(job.login)
+
+    stale = list(
+        Account.objects.visible()
+        .tracked()
+        .stale(older_than=timedelta(seconds=settings.STATS_TTL), now=now)
+        .without_job_in_flight()
+        .stalest_first()
+        .only("id", "login", "public_repos", "fetched_at")[:limit]
+    )
+    for index, account in enumerate(stale):
+        cost = refresh_cost_estimate(public_repos=account.public_repos, has_token=has_token)
+        if tick.estimated_cost + cost > tick.budget:
+            tick.left_for_later = len(stale) - index
+            break
+        tick.estimated_cost += cost
+        refresh_job_create(account=account)
+        tick.queued.append(account.login)
+    return tick

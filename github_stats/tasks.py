@@ -1,0 +1,74 @@
+"""Celery entry points: take ids, call services, schedule retries. Nothing else.
+
+Redis redelivers a task whose message stays unacknowledged longer than the broker's
+visibility timeout (settings.CELERY_BROKER_VISIBILITY_TIMEOUT, 3,600 s). With acks_late that is
+countdown + run time, so both stay below it: the hard time limit is 16 minutes, and a rate limit
+that resets later than REQUEUE_MAX_COUNTDOWN leaves the job queued in the database, where the
+beat scheduler's tick picks it up after the reset.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import UTC, datetime
+
+from celery import Task, shared_task
+from django.conf import settings
+
+from github_stats.exceptions import GitHubUnavailable, RateLimited
+from github_stats.scheduling import refresh_stale_tick
+from github_stats.services import refresh_job_enqueue, refresh_job_run
+
+logger = logging.getLogger(__name__)
+
+SOFT_TIME_LIMIT = 15 * 60
+TIME_LIMIT = 16 * 60
+TRANSIENT_MAX_RETRIES = 4
+REQUEUE_MAX_COUNTDOWN = settings.CELERY_BROKER_VISIBILITY_TIMEOUT - TIME_LIMIT - 5 * 60
+
+
+def transient_countdown(retries: int) -> float:
+    """Exponential with full jitter: 30 s, 60 s, 120 s, 240 s caps."""
+    return random.uniform(1, 30 * 2**retries)  # noqa: S311 (jitter, not secrets)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+    max_retries=TRANSIENT_MAX_RETRIES,
+)
+def refresh_account(self: Task, job_id: str) -> str:
+    """Run one RefreshJob. Idempotent: a finished job returns at once."""
+    retries = self.request.retries or 0
+    # Inline (no Redis) a retry would only block the request: the job fails at once instead.
+    retry_transient = not self.request.is_eager and retries < TRANSIENT_MAX_RETRIES
+    try:
+        job = refresh_job_run(job_id=job_id, retry_transient=retry_transient)
+    except GitHubUnavailable as exc:
+        raise self.retry(exc=exc, countdown=transient_countdown(retries)) from exc
+    except RateLimited as exc:
+        countdown = max((exc.reset_at - datetime.now(tz=UTC)).total_seconds(), 0) + 1
+        if self.request.is_eager or countdown > REQUEUE_MAX_COUNTDOWN:
+            # Inline there is nobody to wait; too far off, the broker would redeliver early.
+            logger.info("Refresh job %s parked until %s", job_id, exc.reset_at)
+            return "queued"
+        refresh_job_enqueue(job_id=job_id, countdown=countdown)
+        return "queued"
+    return job.status if job is not None else "missing"
+
+
+@shared_task(acks_late=True, soft_time_limit=4 * 60, time_limit=5 * 60)
+def refresh_stale() -> dict[str, object]:
+    """One scheduler tick (beat, every 5 minutes)."""
+    tick = refresh_stale_tick()
+    return {
+        "ran": tick.ran,
+        "budget": tick.budget,
+        "queued": len(tick.queued),
+        "requeued": len(tick.requeued),
+        "left_for_later": tick.left_for_later,
+    }
