@@ -1,4 +1,4 @@
-"""Bearer tokens from allauth headless (login, refresh, logout revokes) and the browser_session session
+"""Bearer tokens from allauth headless (login, refresh, logout revokes) and the browser session
 with CSRF; everything else is a 401 in the error shape."""
 
 from http import HTTPStatus
@@ -121,7 +121,9 @@ def test_session_unsafe_method_without_csrf_is_403(browser_session, fake_github)
 def test_session_unsafe_method_with_csrf_token_passes(browser_session, fake_github):
     browser_session.get("/", follow=True)  # a page with a form sets the CSRF cookie
     token = browser_session.cookies["csrftoken"].value
-    response = browser_session.post("/api/v1/accounts/octocat/refresh", headers={"X-CSRFToken": token})
+    response = browser_session.post(
+        "/api/v1/accounts/octocat/refresh", headers={"X-CSRFToken": token}
+    )
     assert response.status_code == HTTPStatus.ACCEPTED
 
 
