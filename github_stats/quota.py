@@ -64,7 +64,8 @@ def quota_record(state: QuotaState, *, token: str | None = None) -> None:
 
 
 def quota_from_headers(headers: Any, *, now: datetime | None = None) -> QuotaState | None:
-    """Parse `x-ratelimit-*` headers (case-insensitive mapping); None when absent or junk."""
+    """Parse `x-ratelimit-*` headers (any casing); None when absent or junk."""
+    headers = {str(name).lower(): value for name, value in headers.items()}
     remaining = _int_header(headers, "x-ratelimit-remaining")
     if remaining is None:
         return None

@@ -1,0 +1,50 @@
+"""`python -m tests.fakegithub --port 8765 [--seed demo] [--user alice:120] [--org acme:300]`
+
+Serves until interrupted. Any other login is generated on first request (deterministic by
+login; logins ending in "-org" are organisations), so the app can be demonstrated offline with
+GITHUB_API_URL=http://127.0.0.1:8765.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+
+from tests.fakegithub.server import FakeGitHub
+from tests.fakegithub.state import FakeState
+
+
+def _account(value: str) -> tuple[str, int]:
+    login, _, count = value.partition(":")
+    return login, int(count or 30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.fakegithub", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", default="gitpulse")
+    parser.add_argument("--user", action="append", type=_account, default=[], metavar="LOGIN:REPOS")
+    parser.add_argument("--org", action="append", type=_account, default=[], metavar="LOGIN:REPOS")
+    parser.add_argument("--hostile", action="append", default=[], metavar="LOGIN",
+                        help="a user whose texts are <script>/SVG payloads")  # fmt: skip
+    parser.add_argument("--no-autocreate", action="store_true", help="unknown logins are 404")
+    args = parser.parse_args(argv)
+
+    state = FakeState(seed=args.seed, autocreate=not args.no_autocreate)
+    for login, repos in args.user:
+        state.add_user(login, repos=repos)
+    for login, repos in args.org:
+        state.add_org(login, repos=repos)
+    for login in args.hostile:
+        state.add_user(login, repos=6, hostile=True)
+    github = FakeGitHub(state, host=args.host, port=args.port)
+    print(f"Fake GitHub on {github.url} (GITHUB_API_URL={github.url}); Ctrl-C to stop.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        github.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

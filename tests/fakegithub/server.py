@@ -1,0 +1,574 @@
+"""The fake GitHub's HTTP side: a ThreadingHTTPServer on loopback speaking GitHub's REST and the
+GraphQL query the client sends, with ETags, Link pagination and rate-limit headers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from tests.fakegithub import render
+from tests.fakegithub.state import FakeAccount, FakeRepo, FakeState, Fault, RequestRecord
+
+_LOGGED_HEADERS = (
+    "Authorization",
+    "Accept",
+    "User-Agent",
+    "X-GitHub-Api-Version",
+    "If-None-Match",
+    "If-Modified-Since",
+)
+_GRAPHQL_FIELD = re.compile(
+    r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)"
+)
+_HOP_BY_HOP = {
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "content-encoding",
+    "status",
+    "date",
+    "server",
+    "keep-alive",
+}
+_SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID 0000:FAKE."
+)
+
+
+class _Response:
+    def __init__(
+        self,
+        status: int,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+        conditional: bool = False,
+        last_modified: datetime | None = None,
+        replayed: bool = False,
+    ) -> None:
+        self.replayed = replayed
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.raw = raw
+        self.conditional = conditional  # may answer 304 (a GET of a resource)
+        self.last_modified = last_modified
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    server_version = "GitHub.com"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # tests read the request log instead
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def _handle(self, method: str) -> None:
+        state = self.server.state
+        parts = urlsplit(self.path)
+        path, query = parts.path, parts.query
+        length = int(self.headers.get("Content-Length") or 0)
+        raw_body = self.rfile.read(length) if length else b""
+        request_json: Any = None
+        if raw_body:
+            try:
+                request_json = json.loads(raw_body)
+            except ValueError:
+                request_json = None
+        logged = {name: self.headers[name] for name in _LOGGED_HEADERS if name in self.headers}
+
+        fault = state.take_fault(method, path, query)
+        if fault is not None and fault.kind == "disconnect":
+            state.record(RequestRecord(method, path, query, 0, logged, False, request_json))
+            self.close_connection = True
+            self.connection.shutdown(2)  # socket.SHUT_RDWR: the client sees a dropped connection
+            return
+        if fault is not None and fault.kind == "slow":
+            cancelled = state.cancelled
+            cancelled.wait(fault.seconds)
+            if cancelled.is_set() or state.stopping.is_set():
+                self.close_connection = True
+                return
+            fault = None  # then answer normally, too late for the client's timeout
+
+        resource = "graphql" if path == "/graphql" else "core"
+        if fault is not None:
+            response = self._fault_response(fault)
+            counted = False
+        elif self._bad_token():
+            response = _Response(
+                401,
+                {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"},
+            )
+            counted = False
+        else:
+            budget = state.budget(resource) if path != "/rate_limit" else None
+            if budget is not None and budget.remaining <= 0:
+                response = _Response(
+                    403,
+                    {
+                        "message": "API rate limit exceeded for 127.0.0.1. (But here's the good "
+                        "news: Authenticated requests get a higher rate limit.)",
+                        "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+                    },
+                )
+                counted = False
+            else:
+                try:
+                    response = self._route(method, path, query, request_json)
+                except Exception as exc:  # the fake must never hang a test
+                    response = _Response(500, {"message": f"fake GitHub error: {exc!r}"})
+                response = self._conditional(response)
+                # GitHub's rule: a 304 does not count against the rate limit.
+                counted = response.status != 304 and path != "/rate_limit"
+                if counted and budget is not None:
+                    cost = int(response.headers.pop("X-Fake-Cost", "1"))
+                    with state.lock:
+                        budget.used += cost
+        if resource == "graphql":
+            response.headers.pop("X-Fake-Cost", None)
+        # Logged before answering, so a test holding the answer always sees the entry.
+        state.record(
+            RequestRecord(method, path, query, response.status, logged, counted, request_json)
+        )
+        self._send(response, resource, path)
+
+    # --- routing ----------------------------------------------------------------------------
+
+    def _route(self, method: str, path: str, query: str, body: Any) -> _Response:
+        state = self.server.state
+        segments = [s for s in path.split("/") if s]
+        params = dict(parse_qsl(query))
+        if method == "POST" and path == "/graphql":
+            return self._graphql(body)
+        if method != "GET":
+            return _Response(404, render.not_found())
+        api = self._api_base()
+        match segments:
+            case ["rate_limit"]:
+                return self._rate_limit()
+            case ["users", login]:
+                moved = self._moved(login, "/user/{id}")
+                if moved:
+                    return moved
+                account = state.account(login)
+                return self._account(account, api)
+            case ["user", ident] if ident.isdigit():
+                return self._account(state.accounts_by_id.get(int(ident)), api)
+            case ["orgs", login]:
+                account = state.account(login)
+                if account is None or account.kind != "org":
+                    return _Response(404, render.not_found())
+                return _Response(
+                    200,
+                    render.org_json(account, api),
+                    conditional=True,
+                    last_modified=account.updated_at,
+                )
+            case ["users", login, "repos"]:
+                moved = self._moved(login, "/user/{id}/repos", query)
+                if moved:
+                    return moved
+                return self._repo_list(state.account(login), params, api)
+            case ["orgs", login, "repos"]:
+                account = state.account(login)
+                return self._repo_list(
+                    account if account and account.kind == "org" else None, params, api
+                )
+            case ["user", ident, "repos"] if ident.isdigit():
+                account = state.accounts_by_id.get(int(ident))
+                return self._repo_list(
+                    account if account and account.kind == "user" else None, params, api
+                )
+            case ["organizations", ident, "repos"] if ident.isdigit():
+                account = state.accounts_by_id.get(int(ident))
+                return self._repo_list(
+                    account if account and account.kind == "org" else None, params, api
+                )
+            case ["repos", owner, name]:
+                moved = self._moved_repo(owner, name, "")
+                return moved or self._repo(state.repo(owner, name), api)
+            case ["repos", owner, name, "languages"]:
+                moved = self._moved_repo(owner, name, "/languages")
+                if moved:
+                    return moved
+                repo = state.repo(owner, name)
+                if repo is None:
+                    return _Response(404, render.not_found())
+                return _Response(200, dict(repo.languages), conditional=True)
+            case ["repositories", ident] if ident.isdigit():
+                return self._repo(state.repos_by_id.get(int(ident)), api)
+            case ["repositories", ident, "languages"] if ident.isdigit():
+                repo = state.repos_by_id.get(int(ident))
+                if repo is None:
+                    return _Response(404, render.not_found())
+                return _Response(200, dict(repo.languages), conditional=True)
+        return _Response(404, render.not_found())
+
+    def _account(self, account: FakeAccount | None, api: str) -> _Response:
+        if account is None:
+            return _Response(404, render.not_found())
+        return _Response(
+            200,
+            render.account_json(account, api),
+            conditional=True,
+            last_modified=account.updated_at,
+        )
+
+    def _repo(self, repo: FakeRepo | None, api: str) -> _Response:
+        if repo is None:
+            return _Response(404, render.not_found())
+        return _Response(
+            200,
+            render.repo_json(repo, api, full=True),
+            conditional=True,
+            last_modified=repo.updated_at,
+        )
+
+    def _moved(self, login: str, target: str, query: str = "") -> _Response | None:
+        state = self.server.state
+        if login.lower() in state.accounts:
+            return None
+        ident = state.renamed.get(login.lower())
+        if ident is None:
+            return None
+        location = self._api_base() + target.format(id=ident) + (f"?{query}" if query else "")
+        return _Response(
+            301,
+            {
+                "message": "Moved Permanently",
+                "url": location,
+                "documentation_url": "https://docs.github.com/rest",
+            },
+            headers={"Location": location},
+        )
+
+    def _moved_repo(self, owner: str, name: str, suffix: str) -> _Response | None:
+        state = self.server.state
+        if owner.lower() in state.accounts or owner.lower() not in state.renamed:
+            return None
+        account = state.accounts_by_id.get(state.renamed[owner.lower()])
+        repo = account.repos.get(name.lower()) if account else None
+        if repo is None:
+            return None
+        return self._moved(owner, f"/repositories/{repo.id}{suffix}")
+
+    def _repo_list(
+        self, account: FakeAccount | None, params: dict[str, str], api: str
+    ) -> _Response:
+        if account is None:
+            return _Response(404, render.not_found())
+        try:
+            per_page = min(max(int(params.get("per_page", 30)), 1), 100)
+            page = max(int(params.get("page", 1)), 1)
+        except ValueError:
+            return _Response(422, {"message": "Invalid pagination", "documentation_url": ""})
+        repos = list(account.repos.values())
+        kind = params.get("type", "owner" if account.kind == "user" else "all")
+        if kind == "sources":
+            repos = [r for r in repos if not r.is_fork]
+        elif kind == "forks":
+            repos = [r for r in repos if r.is_fork]
+        elif kind == "member":
+            repos = []
+        # GitHub's defaults: users' repositories by full_name, organisations' by creation.
+        if account.kind == "user":
+            repos.sort(key=lambda r: r.name.lower())
+        else:
+            repos.sort(key=lambda r: (r.created_at, r.id))
+        last = max(math.ceil(len(repos) / per_page), 1)
+        chunk = repos[(page - 1) * per_page : page * per_page]
+        body = [render.repo_json(repo, api) for repo in chunk]
+        headers: dict[str, str] = {}
+        if last > 1 or page > 1:
+            # Page links switch to the id form, as GitHub's do.
+            collection = (
+                f"/user/{account.id}/repos"
+                if account.kind == "user"
+                else f"/organizations/{account.id}/repos"
+            )
+            kept = {k: v for k, v in params.items() if k != "page"}
+
+            def link(number: int, rel: str) -> str:
+                query = urlencode({**kept, "page": number})
+                return f'<{api}{collection}?{query}>; rel="{rel}"'
+
+            links = []
+            if page > 1:
+                links.append(link(min(page - 1, last), "prev"))
+            if page < last:
+                links.append(link(page + 1, "next"))
+                links.append(link(last, "last"))
+            if page > 1:
+                links.append(link(1, "first"))
+            headers["Link"] = ", ".join(links)
+        return _Response(200, body, headers=headers, conditional=True)
+
+    def _rate_limit(self) -> _Response:
+        state = self.server.state
+        resources = {}
+        for name in ("core", "search", "graphql"):
+            budget = state.budget(name)
+            resources[name] = {
+                "limit": budget.limit,
+                "used": budget.used,
+                "remaining": budget.remaining,
+                "reset": budget.reset,
+            }
+        return _Response(200, {"resources": resources, "rate": resources["core"]})
+
+    def _graphql(self, body: Any) -> _Response:
+        state = self.server.state
+        if not self.headers.get("Authorization"):
+            return _Response(
+                401,
+                {
+                    "message": "This endpoint requires you to be authenticated.",
+                    "documentation_url": "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+                },
+            )
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return _Response(400, {"message": "Problems parsing JSON"})
+        query: str = body["query"]
+        variables = body.get("variables") or {}
+        fields = _GRAPHQL_FIELD.findall(query)
+        if not fields and "rateLimit" not in query:
+            return _Response(
+                200, {"errors": [{"message": "Parse error: the fake knows one query"}]}
+            )
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        for alias, owner_var, name_var in fields:
+            owner, name = variables.get(owner_var, ""), variables.get(name_var, "")
+            repo = state.repo(owner, name)
+            if repo is None:
+                data[alias] = None
+                errors.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [alias],
+                        "locations": [{"line": 1, "column": 1}],
+                        "message": "Could not resolve to a Repository with the name "
+                        f"'{owner}/{name}'.",
+                    }
+                )
+                continue
+            edges = [
+                {"size": size, "node": {"name": lang}} for lang, size in repo.languages.items()
+            ]
+            data[alias] = {"languages": {"edges": edges[:100]}}
+        # GitHub's cost: requests needed (1 + one languages connection per repository) / 100.
+        cost = max(1, round((1 + len(fields)) / 100))
+        budget = state.budget("graphql")
+        if "rateLimit" in query:
+            data["rateLimit"] = {
+                "cost": cost,
+                "limit": budget.limit,
+                "remaining": max(budget.remaining - cost, 0),
+                "used": budget.used + cost,
+                "resetAt": datetime.fromtimestamp(budget.reset, tz=UTC).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+            }
+        result: dict[str, Any] = {"data": data}
+        if errors:
+            result["errors"] = errors
+        return _Response(200, result, headers={"X-Fake-Cost": str(cost)})
+
+    def _fault_response(self, fault: Fault) -> _Response:
+        if fault.kind == "replay":
+            headers = {
+                name: value
+                for name, value in fault.headers.items()
+                if name.lower() not in _HOP_BY_HOP
+            }
+            return _Response(fault.status, fault.json_body, headers=headers, replayed=True)
+        if fault.kind == "malformed":
+            return _Response(fault.status, raw=b'{"login": "trunc', headers={})
+        if fault.kind == "body":
+            return _Response(fault.status, raw=fault.body.encode())
+        if fault.kind == "secondary":
+            headers = (
+                {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            )
+            return _Response(
+                fault.status,
+                {
+                    "message": _SECONDARY_MESSAGE,
+                    "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+                },
+                headers=headers,
+            )
+        if fault.kind == "not_found":
+            return _Response(404, render.not_found())
+        return _Response(
+            fault.status,
+            {"message": "Server Error"} if fault.status >= 500 else {"message": "Fault"},
+        )
+
+    # --- HTTP details -----------------------------------------------------------------------
+
+    def _bad_token(self) -> bool:
+        valid = self.server.state.valid_tokens
+        header = self.headers.get("Authorization")
+        if valid is None or header is None:
+            return False
+        scheme, _, token = header.partition(" ")
+        return scheme.lower() not in {"bearer", "token"} or token not in valid
+
+    def _conditional(self, response: _Response) -> _Response:
+        if response.status != 200 or not response.conditional:
+            return response
+        payload = json.dumps(response.body, separators=(",", ":")).encode()
+        # Vary: Authorization. GitHub's ETags differ per token, so ours hash it in too.
+        digest = hashlib.sha256(
+            self.headers.get("Authorization", "").encode() + payload
+        ).hexdigest()
+        etag = f'W/"{digest}"'
+        response.headers["ETag"] = etag
+        if response.last_modified is not None:
+            response.headers["Last-Modified"] = format_datetime(response.last_modified, usegmt=True)
+        if_none_match = self.headers.get("If-None-Match")
+        if_modified_since = self.headers.get("If-Modified-Since")
+        not_modified = False
+        if if_none_match is not None:
+            sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            not_modified = f'"{digest}"' in sent or "*" in sent
+        elif if_modified_since is not None and response.last_modified is not None:
+            try:
+                since = parsedate_to_datetime(if_modified_since)
+                not_modified = response.last_modified.replace(microsecond=0) <= since
+            except (TypeError, ValueError):
+                not_modified = False
+        if not not_modified:
+            return response
+        headers = {"ETag": f'"{digest}"'}  # GitHub answers a 304 with the strong form
+        if "Last-Modified" in response.headers:
+            headers["Last-Modified"] = response.headers["Last-Modified"]
+        if self.server.state.link_on_304 and "Link" in response.headers:
+            headers["Link"] = response.headers["Link"]
+        return _Response(304, headers=headers)
+
+    def _send(self, response: _Response, resource: str, path: str) -> None:
+        state = self.server.state
+        if response.raw is not None:
+            payload = response.raw
+        elif response.status == 304 or response.body is None:
+            payload = b""
+        else:
+            payload = json.dumps(response.body).encode()
+        self.send_response(response.status, HTTPStatus(response.status).phrase)
+        if response.status != 304 and not response.replayed:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        if not response.replayed:
+            self.send_header("Cache-Control", "private, max-age=60, s-maxage=60")
+            self.send_header("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding")
+            self.send_header("x-github-api-version-selected", "2022-11-28")
+        secondary = response.status in (403, 429) and "Retry-After" in response.headers
+        if path != "/rate_limit" and not secondary and not response.replayed:
+            budget = state.budget(resource)
+            self.send_header("X-RateLimit-Limit", str(budget.limit))
+            self.send_header("X-RateLimit-Remaining", str(budget.remaining))
+            self.send_header("X-RateLimit-Reset", str(budget.reset))
+            self.send_header("X-RateLimit-Used", str(budget.used))
+            self.send_header("X-RateLimit-Resource", resource)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("X-GitHub-Request-Id", f"FAKE:{time.monotonic_ns():x}")
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+
+    def _api_base(self) -> str:
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        return f"http://{host}"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: FakeState) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out (a "slow" fault) has hung up: nothing to report.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+class FakeGitHub:
+    """`with FakeGitHub() as github: github.url ...`, or start()/stop()."""
+
+    def __init__(
+        self, state: FakeState | None = None, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self.state = state or FakeState()
+        self._server = _Server((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeGitHub:
+        self.state.stopping.clear()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            name="fake-github",
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (the command line's way)."""
+        try:
+            self._server.serve_forever(poll_interval=0.2)
+        finally:
+            self.state.stopping.set()
+            self._server.server_close()
+
+    def stop(self) -> None:
+        self.state.stopping.set()
+        self.state.cancelled.set()  # cut slow answers short
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def reset(self) -> None:
+        self.state.reset()
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
