@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import User
 
@@ -16,6 +17,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
+        # UserFactory(verified_email=False) makes someone who has not confirmed their email yet.
         if create:
             self.save()
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=extracted is not False, primary=True
+            )
+
+
+class GitHubSocialAccountFactory(factory.django.DjangoModelFactory):
+    """A GitHub login connected through allauth, as its callback stores it."""
+
+    class Meta:
+        model = SocialAccount
+
+    user = factory.SubFactory(UserFactory)
+    provider = "github"
+    uid = factory.Sequence(lambda n: str(1000 + n))
+    extra_data = factory.LazyAttribute(
+        lambda o: {"id": int(o.uid), "login": f"octo{o.uid}", "html_url": "https://github.com"}
+    )
