@@ -137,9 +137,11 @@ def account_refresh(
     have yet, or have under its old name). Raises AccountHidden before any GitHub call for a
     hidden account, and the client's domain exceptions (NotFound, RateLimited,
     GitHubUnavailable, GitHubBadCredentials) with nothing written but the account's status."""
-    if account is None:
-        if login is None:
-            raise TypeError("account_refresh() needs an account or a login")
+    if account is not None:
+        login = None
+    elif login is None:
+        raise TypeError("account_refresh() needs an account or a login")
+    else:
         login = validate_login(login)
         account = Account.objects.by_login(login).first()
     if account is not None and account.hidden:
@@ -148,7 +150,9 @@ def account_refresh(
     before = replace(client.stats)
     now = now or timezone.now()
     try:
-        return _refresh(account=account, login=login, client=client, now=now, before=before)
+        return _refresh(
+            account=account, asked_login=login, client=client, now=now, before=before
+        )
     except (NotFound, GitHubUnavailable, RateLimited) as exc:
         if account is not None:
             _record_failure(account, exc, now=now)
@@ -158,18 +162,18 @@ def account_refresh(
 def _refresh(
     *,
     account: Account | None,
-    login: str | None,
+    asked_login: str | None,
     client: GitHubClient,
     now: datetime,
     before: RequestStats,
 ) -> RefreshResult:
     token = token_fingerprint(_client_token(client))
-    fetch = _account_fetch(client, account, login, token=token)
+    fetch = _account_fetch(client, account, asked_login, token=token)
     payload = fetch.payload
-    if account is None:
-        assert payload is not None
-        # A login new to us: we may still have its GitHub id under a previous login (a rename),
-        # and must then update that row in place.
+    if payload is not None and (account is None or account.github_id != payload.id):
+        # Asked for by login: a login new to us may be an account we store under its previous
+        # login (a rename), and a login we store may belong to someone else by now. The GitHub
+        # id decides which row this is.
         account = Account.objects.filter(github_id=payload.id).first()
         if account is not None and account.hidden:
             raise AccountHidden()
@@ -267,13 +271,20 @@ def _client_token(client: GitHubClient) -> str:
 
 
 def _account_fetch(
-    client: GitHubClient, account: Account | None, login: str | None, *, token: str
+    client: GitHubClient, account: Account | None, asked_login: str | None, *, token: str
 ) -> AccountFetch:
+    """The account's profile: by login, conditional on what we store. Asked for an account we
+    store (not a login), it is that GitHub id we want, whatever login it has now."""
     if account is None:
-        return client.account_get(login=login or "")
+        return client.account_get(login=asked_login or "")
     usable = account.validators_token == token
     etag = (account.etag or None) if usable else None
     last_modified = (account.last_modified or None) if usable else None
+    if asked_login is not None:
+        try:
+            return client.account_get(login=asked_login, etag=etag, last_modified=last_modified)
+        except NotFound:
+            return client.account_get_by_id(account_id=account.github_id)
     try:
         validate_login(account.login)
     except InvalidLogin:

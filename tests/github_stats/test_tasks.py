@@ -1,0 +1,287 @@
+"""The Celery tasks and the scheduler's tick, without a worker: tasks called as a worker would
+call them, messages read back from the broker (memory://, or Redis when REDIS_URL is set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from celery.exceptions import Retry
+from django.core.cache import cache
+from django.utils import timezone
+from kombu.simple import SimpleQueue
+
+from config.celery import app as celery_app
+from github_stats.models import JobStatus, RefreshJob, Repository
+from github_stats.quota import QuotaState, quota_record
+from github_stats.scheduling import (
+    LOCK_KEY,
+    quota_budget,
+    refresh_cost_estimate,
+    refresh_stale_tick,
+)
+from github_stats.services import refresh_request
+from github_stats.tasks import REQUEUE_MAX_COUNTDOWN, TIME_LIMIT, refresh_account, refresh_stale
+from tests.github_stats.factories import AccountFactory, RefreshJobFactory, TrackingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker_messages() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """Tasks go to the broker instead of running inline; the returned function drains the
+    default queue and gives the messages' headers."""
+
+    def drain() -> list[dict[str, Any]]:
+        headers = []
+        with celery_app.connection_for_read() as conn:
+            queue = SimpleQueue(conn, celery_app.conf.task_default_queue)
+            try:
+                while True:
+                    message = queue.get(timeout=0.3)
+                    headers.append(dict(message.headers))
+                    message.ack()
+            except SimpleQueue.Empty:
+                pass
+            finally:
+                queue.close()
+        return headers
+
+    celery_app.conf.task_always_eager = False
+    drain()
+    try:
+        yield drain
+    finally:
+        celery_app.conf.task_always_eager = True
+        drain()
+
+
+def _quota(*, remaining: int, limit: int = 5000, reset_in: int = 3600) -> None:
+    now = timezone.now()
+    quota_record(
+        QuotaState(
+            resource="core",
+            remaining=remaining,
+            limit=limit,
+            used=limit - remaining,
+            reset_at=now + dt.timedelta(seconds=reset_in),
+            seen_at=now,
+        )
+    )
+
+
+def test_time_limits_and_countdowns_stay_below_the_visibility_timeout(settings):
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility > TIME_LIMIT
+    assert visibility > REQUEUE_MAX_COUNTDOWN + TIME_LIMIT
+    assert refresh_account.acks_late is True
+    assert refresh_account.soft_time_limit < refresh_account.time_limit == TIME_LIMIT
+
+
+def test_the_beat_schedule_runs_refresh_stale_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["github-refresh-stale"]
+    assert entry["task"] == refresh_stale.name
+    assert entry["schedule"] == 300
+
+
+def test_refresh_account_runs_the_job(fake_github):
+    fake_github.state.add_user("alice", repos=5)
+    job = RefreshJobFactory(account=None, login="alice")
+
+    assert refresh_account.run(str(job.pk)) == JobStatus.SUCCEEDED
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert Repository.objects.count() == 5
+
+
+def test_refresh_account_of_a_finished_job_returns_at_once(fake_github):
+    job = RefreshJobFactory(status=JobStatus.SUCCEEDED)
+
+    assert refresh_account.run(str(job.pk)) == JobStatus.SUCCEEDED
+
+    assert fake_github.state.total == 0
+
+
+def test_an_exhausted_rate_limit_makes_no_call_and_requeues_the_task_for_the_reset(
+    fake_github, broker_messages
+):
+    fake_github.state.add_user("alice", repos=5)
+    fake_github.state.set_quota(remaining=0, reset_in=600)
+    # The first request learns that the quota is spent.
+    first = RefreshJobFactory(account=None, login="alice")
+    assert refresh_account.run(str(first.pk)) == "queued"
+    assert fake_github.state.total == 1
+    assert len(broker_messages()) == 1
+    fake_github.state.reset_counters()
+
+    assert refresh_account.run(str(first.pk)) == "queued"
+
+    assert fake_github.state.total == 0  # nothing is sent before the reset
+    first.refresh_from_db()
+    assert first.status == JobStatus.QUEUED
+    assert first.error_code == "github_rate_limited"
+    reset = first.retry_at
+    assert reset is not None
+    assert abs((reset - timezone.now()).total_seconds() - 600) < 5
+    (message,) = broker_messages()
+    assert message["id"] != str(first.pk)
+    assert message["task"] == refresh_account.name
+    assert message["argsrepr"] == repr((str(first.pk),))
+    eta = dt.datetime.fromisoformat(message["eta"])
+    assert abs((eta - reset).total_seconds()) < 5
+
+
+def test_a_rate_limit_past_the_visibility_timeout_leaves_the_job_to_the_scheduler(
+    fake_github, broker_messages
+):
+    fake_github.state.add_user("alice")
+    _quota(remaining=0, reset_in=REQUEUE_MAX_COUNTDOWN + 600)
+    job = RefreshJobFactory(account=None, login="alice")
+
+    assert refresh_account.run(str(job.pk)) == "queued"
+
+    assert fake_github.state.total == 0
+    assert broker_messages() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert job.retry_at is not None
+
+
+def test_a_transient_failure_is_retried_by_celery(fake_github, broker_messages):
+    fake_github.state.add_user("alice")
+    fake_github.state.inject("/users/alice", "status", status=502, count=3)
+    job = RefreshJobFactory(account=None, login="alice")
+
+    # As a worker runs it (a direct call re-raises instead of retrying).
+    refresh_account.push_request(
+        id="delivery-1", args=(str(job.pk),), kwargs={}, retries=0, called_directly=False
+    )
+    try:
+        with pytest.raises(Retry):
+            refresh_account.run(str(job.pk))
+    finally:
+        refresh_account.pop_request()
+
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.QUEUED, "github_unavailable")
+    (message,) = broker_messages()
+    assert message["retries"] == 1
+    assert message["eta"] is not None
+
+
+def test_refresh_request_publishes_one_message_after_commit(
+    fake_github, broker_messages, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = refresh_request(login="alice", requested_by=None)
+        refresh_request(login="alice", requested_by=None)
+
+    (message,) = broker_messages()
+    assert message["argsrepr"] == repr((str(job.pk),))
+    assert fake_github.state.total == 0
+
+
+# --- The scheduler ---------------------------------------------------------------------------
+
+
+def test_the_estimate_is_the_account_plus_one_request_per_page():
+    assert refresh_cost_estimate(public_repos=0, has_token=False) == 2
+    assert refresh_cost_estimate(public_repos=250, has_token=False) == 4
+    assert refresh_cost_estimate(public_repos=250, has_token=True) == 7
+
+
+def test_the_budget_keeps_a_tenth_of_the_quota_for_people():
+    _quota(remaining=300, limit=5000)
+    assert quota_budget() == 0
+    _quota(remaining=4000, limit=5000)
+    assert quota_budget() == 3500
+
+
+def test_the_tick_queues_the_stalest_tracked_accounts_first(
+    django_capture_on_commit_callbacks, settings
+):
+    now = timezone.now()
+    ttl = dt.timedelta(seconds=settings.STATS_TTL)
+    oldest = TrackingFactory(account__fetched_at=now - ttl * 3).account
+    older = TrackingFactory(account__fetched_at=now - ttl * 2).account
+    TrackingFactory(account__fetched_at=now)  # fresh
+    AccountFactory(fetched_at=now - ttl * 5)  # stale but nobody tracks it
+    TrackingFactory(account__fetched_at=now - ttl * 4, account__hidden=True)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        tick = refresh_stale_tick()
+
+    assert tick.queued == [oldest.login, older.login]
+    assert set(RefreshJob.objects.values_list("account", flat=True)) == {oldest.pk, older.pk}
+
+
+def test_the_tick_queues_only_what_the_quota_can_pay_for(django_capture_on_commit_callbacks):
+    _quota(remaining=20, limit=100)  # budget 10: five accounts of up to 100 repositories
+    stale = timezone.now() - dt.timedelta(days=30)
+    accounts = [
+        TrackingFactory(account__fetched_at=stale + dt.timedelta(minutes=i)).account
+        for i in range(8)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=False):
+        tick = refresh_stale_tick()
+
+    assert tick.budget == 10
+    assert tick.queued == [a.login for a in accounts[:5]]
+    assert tick.left_for_later == 3
+
+
+def test_the_tick_skips_accounts_with_a_job_in_flight(django_capture_on_commit_callbacks):
+    account = TrackingFactory(account__fetched_at=None).account
+    RefreshJobFactory(account=account, status=JobStatus.RUNNING)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        tick = refresh_stale_tick()
+
+    assert tick.queued == []
+    assert RefreshJob.objects.count() == 1
+
+
+def test_a_second_tick_while_one_runs_does_nothing(django_capture_on_commit_callbacks):
+    TrackingFactory(account__fetched_at=None)
+    cache.add(LOCK_KEY, "another-beat-process", timeout=60)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        tick = refresh_stale_tick()
+
+    assert tick.ran is False
+    assert not RefreshJob.objects.exists()
+
+
+def test_the_tick_requeues_jobs_parked_by_a_rate_limit_once_it_has_reset(
+    fake_github, broker_messages
+):
+    parked = RefreshJobFactory(
+        account=None, login="alice", retry_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    waiting = RefreshJobFactory(
+        account=None, login="bob", retry_at=timezone.now() + dt.timedelta(minutes=5)
+    )
+
+    tick = refresh_stale_tick()
+
+    assert tick.requeued == [parked.login]
+    (message,) = broker_messages()
+    assert message["argsrepr"] == repr((str(parked.pk),))
+    assert waiting.login not in tick.requeued
+
+
+def test_the_tick_inline_refreshes_stale_accounts(fake_github, django_capture_on_commit_callbacks):
+    fake_github.state.add_user("alice", repos=3)
+    fake_id = fake_github.state.account("alice").id
+    TrackingFactory(account__login="alice", account__github_id=fake_id, account__fetched_at=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = refresh_stale.run()
+
+    assert result["queued"] == 1
+    assert RefreshJob.objects.get().status == JobStatus.SUCCEEDED
+    assert Repository.objects.count() == 3
