@@ -149,7 +149,7 @@ class FakeState:
         self.lock = threading.RLock()
         self.stopping = threading.Event()
         self.seed = seed
-        self.autocreate = autocreate
+        self._autocreate_default = autocreate
         self.reset()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -168,6 +168,7 @@ class FakeState:
             self.renamed: dict[str, int] = {}  # old lower-case login → account id
             self.repos_by_id: dict[int, FakeRepo] = {}
             self.faults: list[Fault] = []
+            self.autocreate = self._autocreate_default
             self.valid_tokens: set[str] | None = None  # None: any token is accepted
             self.link_on_304 = False
             self.clock = _EPOCH
