@@ -21,8 +21,11 @@ class AccountOverview:
 
 
 def account_overview_get(*, user: User) -> AccountOverview:
-    verified = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-    social = SocialAccount.objects.filter(user=user, provider="github").first()
+    """What the account page shows, in two queries: the verified flag and the GitHub link."""
+    verified = EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists()
+    social = SocialAccount.objects.filter(user=user, provider="github").only("extra_data").first()
     github = None
     if social is not None:
         login = str(social.extra_data.get("login", ""))
