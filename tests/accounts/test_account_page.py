@@ -1,0 +1,117 @@
+from http import HTTPStatus
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import GitHubSocialAccountFactory, UserFactory
+
+
+def _sessions_of(user: User) -> list[str]:
+    return [
+        session.session_key
+        for session in Session.objects.all()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+
+
+def test_account_page_shows_the_email_and_that_it_is_verified(client_logged_in: Client, user):
+    body = client_logged_in.get("/account/").content.decode()
+    assert user.email in body
+    assert "(verified)" in body
+
+
+def test_account_page_says_when_the_email_is_not_verified(client: Client, db):
+    # Possible for someone signed in before an address change, or created in the admin.
+    user = UserFactory(verified_email=False)
+    client.force_login(user)
+    assert "(not verified)" in client.get("/account/").content.decode()
+
+
+def test_account_page_shows_the_connected_github_account(client_logged_in: Client, user):
+    social = GitHubSocialAccountFactory(user=user)
+    body = client_logged_in.get("/account/").content.decode()
+    login = social.extra_data["login"]
+    assert f'href="https://github.com/{login}"' in body
+    assert f"@{login}" in body
+
+
+def test_account_page_says_no_github_account_is_connected(client_logged_in: Client):
+    assert "Not connected" in client_logged_in.get("/account/").content.decode()
+
+
+def test_account_page_links_to_deleting_the_account(client_logged_in: Client):
+    assert 'href="/account/delete/"' in client_logged_in.get("/account/").content.decode()
+
+
+def test_account_page_is_a_constant_number_of_queries(
+    client_logged_in: Client, user, django_assert_num_queries
+):
+    GitHubSocialAccountFactory(user=user)
+    # The session comes from the cache (cached_db). Then: the user, the verified-email check,
+    # the GitHub social account.
+    with django_assert_num_queries(3):
+        response = client_logged_in.get("/account/")
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_delete_page_asks_to_type_the_email(client_logged_in: Client):
+    body = client_logged_in.get("/account/delete/").content.decode()
+    assert 'name="confirm_email"' in body
+
+
+def test_delete_with_a_different_email_keeps_the_account(client_logged_in: Client, user):
+    response = client_logged_in.post("/account/delete/", {"confirm_email": "someone@else.com"})
+    assert response.status_code == HTTPStatus.OK
+    assert "not the email address of this account" in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_delete_accepts_the_email_typed_in_another_case(client_logged_in: Client, user):
+    client_logged_in.post("/account/delete/", {"confirm_email": user.email.upper()})
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_delete_removes_the_user_their_emails_and_social_logins(client_logged_in: Client, user):
+    GitHubSocialAccountFactory(user=user)
+    response = client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/"
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not EmailAddress.objects.filter(user_id=user.pk).exists()
+    assert not SocialAccount.objects.filter(user_id=user.pk).exists()
+
+
+def test_delete_ends_every_session_of_the_user(client_logged_in: Client, user):
+    other_device = Client()
+    other_device.force_login(user)
+    assert len(_sessions_of(user)) == 2
+    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    assert _sessions_of(user) == []
+    # Not even the cached copy lives on (cached_db sessions are read from the cache first).
+    assert other_device.get("/account/").status_code == HTTPStatus.FOUND
+
+
+def test_delete_leaves_other_people_untouched(client_logged_in: Client, user, other_user):
+    GitHubSocialAccountFactory(user=other_user)
+    other_device = Client()
+    other_device.force_login(other_user)
+    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    assert User.objects.filter(pk=other_user.pk).exists()
+    assert EmailAddress.objects.filter(user=other_user, verified=True).exists()
+    assert SocialAccount.objects.filter(user=other_user).exists()
+    assert len(_sessions_of(other_user)) == 1
+    assert other_device.get("/account/").status_code == HTTPStatus.OK
+
+
+def test_delete_signs_the_person_out(client_logged_in: Client, user):
+    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    assert client_logged_in.get("/account/").status_code == HTTPStatus.FOUND
+
+
+def test_delete_by_get_deletes_nothing(client_logged_in: Client, user):
+    client_logged_in.get("/account/delete/")
+    assert User.objects.filter(pk=user.pk).exists()
