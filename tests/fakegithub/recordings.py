@@ -71,16 +71,16 @@ def schema_errors(body: Any, name: str, *, allow_missing: bool = False) -> list[
     a type (GitHub sends null for strings it declares non-nullable, e.g. an org's email);
     `allow_missing` also accepts fields missing that the schema now requires (old
     recordings predate them)."""
-    schema = _relaxed(load_schema(name), allow_missing)
-    validator = Draft202012Validator(schema)
+    validator = _validator(name, allow_missing)
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or '<root>'}: {error.message[:200]}"
         for error in validator.iter_errors(body)
     ]
 
 
-def _relaxed(schema: dict[str, Any], allow_missing: bool) -> dict[str, Any]:
-    return _relax(copy.deepcopy(schema), allow_missing)
+@cache
+def _validator(name: str, allow_missing: bool) -> Draft202012Validator:
+    return Draft202012Validator(_relax(copy.deepcopy(load_schema(name)), allow_missing))
 
 
 def _relax(node: Any, allow_missing: bool) -> Any:

@@ -72,18 +72,24 @@ def test_every_call_has_connect_and_read_timeouts(fake_github):
     assert set(session.timeouts) == {TEST_TIMEOUT}
 
 
-def test_a_slow_github_times_out_and_is_retried_then_unavailable(fake_github, github_client):
+def _impatient_client(fake_github) -> GitHubClient:
+    return GitHubClient(base_url=fake_github.url, token="", timeout=(1.0, 0.1))
+
+
+def test_a_slow_github_times_out_and_is_retried_then_unavailable(fake_github):
+    client = _impatient_client(fake_github)
     fake_github.state.add_user("alice")
     fake_github.state.inject("/users/alice", "slow", seconds=3, count=3)
     with pytest.raises(GitHubUnavailable, match="in time"):
-        github_client.account_get(login="alice")
-    assert github_client.stats.requests == 3
+        client.account_get(login="alice")
+    assert client.stats.requests == 3
 
 
-def test_one_slow_answer_is_retried(fake_github, github_client):
+def test_one_slow_answer_is_retried(fake_github):
+    client = _impatient_client(fake_github)
     fake_github.state.add_user("alice")
     fake_github.state.inject("/users/alice", "slow", seconds=3, count=1)
-    assert github_client.account_get(login="alice").payload.login == "alice"
+    assert client.account_get(login="alice").payload.login == "alice"
 
 
 # --- validation before any request ----------------------------------------------------------
