@@ -6,6 +6,7 @@ Public interface (the services call these; keyword-only arguments throughout):
         # defaults: settings.GITHUB_API_URL / settings.GITHUB_TOKEN; may_sleep only in workers
     client.stats: RequestStats   # requests, quota_requests, not_modified, graphql_points, ...
     client.has_token: bool
+    client.token_fingerprint: str   # "anonymous" or 12 hex digits; validators are per token
     client.account_get(login=, etag=None, last_modified=None) -> AccountFetch   # /users/{login}
     client.account_get_by_id(account_id=, etag=None, last_modified=None) -> AccountFetch
         # /user/{id}
@@ -59,6 +60,7 @@ from github_stats.quota import (
     quota_record,
     secondary_block,
     secondary_blocked_until,
+    token_fingerprint,
 )
 from github_stats.validation import validate_login, validate_repo_name
 
@@ -220,6 +222,11 @@ class GitHubClient:
         base = urlsplit(self.base_url)
         self._origin = (base.scheme, base.netloc)
         self.stats = RequestStats()
+
+    @property
+    def token_fingerprint(self) -> str:
+        """Stored validators are only valid for the token they were fetched with."""
+        return token_fingerprint(self._token)
 
     # --- accounts ---------------------------------------------------------------------------
 

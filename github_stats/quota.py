@@ -101,10 +101,14 @@ def secondary_blocked_until(*, token: str | None = None) -> datetime | None:
     return until if until > _now() else None
 
 
+def token_fingerprint(token: str | None) -> str:
+    """Whose quota (and whose validators): GitHub counts per token, or per IP without one."""
+    return hashlib.sha256(token.encode()).hexdigest()[:12] if token else "anonymous"
+
+
 def _key(resource: str, token: str | None) -> str:
     token = settings.GITHUB_TOKEN if token is None else token
-    identity = hashlib.sha256(token.encode()).hexdigest()[:12] if token else "anonymous"
-    return f"{_KEY_PREFIX}:{identity}:{resource}"
+    return f"{_KEY_PREFIX}:{token_fingerprint(token)}:{resource}"
 
 
 def _int_header(headers: Any, name: str) -> int | None:

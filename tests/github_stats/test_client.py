@@ -40,6 +40,14 @@ def test_token_is_sent_as_bearer(fake_github, github_client_with_token):
     assert github_client_with_token.has_token is True
 
 
+def test_token_fingerprint_names_the_token_without_revealing_it(fake_github):
+    anonymous = GitHubClient(base_url=fake_github.url, token="")
+    with_token = GitHubClient(base_url=fake_github.url, token=TOKEN)
+    assert anonymous.token_fingerprint == "anonymous"
+    assert len(with_token.token_fingerprint) == 12
+    assert TOKEN not in with_token.token_fingerprint
+
+
 def test_defaults_come_from_settings(fake_github, settings):
     fake_github.state.add_user("alice")
     settings.GITHUB_TOKEN = "from-settings"
