@@ -150,7 +150,7 @@ def api_error_handlers_install(api: NinjaAPI) -> None:
         return _respond(
             api,
             request,
-            status=422,
+            status=409,
             error="idempotency_key_reused",
             message="This Idempotency-Key was used for a different request; use a new key.",
         )

@@ -3,7 +3,9 @@
 A repeat of a request with the same key, from the same user, within API_IDEMPOTENCY_TTL
 (24 h), gets the first response again (status, body, Content-Type, Location, plus
 `Idempotent-Replayed: true`) without the work being done twice. The same key with a different
-method, path, query or body is a 422; a repeat while the first is still being served is a 409.
+method, path, query or body is a 409 (idempotency_key_reused), and so is a repeat while the
+first is still being served (idempotency_key_in_flight). 409 rather than the draft's 422 for a
+reused key: the request itself is valid, it conflicts with what the key already stands for.
 
 Records live in the cache (Redis in production) rather than a table: they are short-lived by
 definition, Redis expires them without a cleanup job, and the lookup sits on the request path.

@@ -40,8 +40,26 @@ MAX_COMPARED = 10
 # How long a person may poll a job someone else started, after we handed it to them.
 _HANDED_JOB_SECONDS = 24 * 60 * 60
 
-Login = Annotated[str, Path(description="A GitHub user or organisation login.", max_length=39)]
-RepoName = Annotated[str, Path(description="A repository name.", max_length=100)]
+# GitHub's rules (github_stats/validation.py) published in the schema, so clients and schema
+# checkers know them; the services validate again.
+LOGIN_PATTERN = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
+# Letters, digits, ".", "_", "-", but not "." or ".." (no look-ahead: pydantic's regex has none).
+REPO_NAME_PATTERN = (
+    r"^([A-Za-z0-9_-][A-Za-z0-9._-]*|\.[A-Za-z0-9_-][A-Za-z0-9._-]*|\.\.[A-Za-z0-9._-]+)$"
+)
+_LOGIN = r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*"
+COMPARE_PATTERN = rf"^{_LOGIN}(,{_LOGIN})+$"
+Login = Annotated[
+    str,
+    Path(
+        description="A GitHub user or organisation login.",
+        max_length=39,
+        pattern=LOGIN_PATTERN,
+    ),
+]
+RepoName = Annotated[
+    str, Path(description="A repository name.", max_length=100, pattern=REPO_NAME_PATTERN)
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -300,11 +318,11 @@ def compare(
         Query(
             description="Comma-separated logins, e.g. octocat,torvalds.",
             max_length=400,
-            pattern=r"^[^,]+(,[^,]+)+$",
+            pattern=COMPARE_PATTERN,
         ),
     ],
 ):
-    names = [name.strip() for name in logins.split(",")]
+    names = logins.split(",")
     if len({name.lower() for name in names}) > MAX_COMPARED:
         raise ValidationError(
             [{"loc": ("query", "logins"), "msg": f"At most {MAX_COMPARED} logins."}]

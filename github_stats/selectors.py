@@ -737,10 +737,11 @@ def accounts_compare(
     *, logins: Sequence[str], now: datetime | None = None
 ) -> list[ComparisonEntry]:
     """Profile and figure cards of each stored, visible account, in the order asked (repeats
-    dropped). Raises InvalidLogin, or NotFound naming the logins we have no data for.
-    1 query for the accounts, plus the dashboard's queries for each one not cached."""
+    dropped). Raises NotFound naming the logins we have no data for (a login GitHub would not
+    accept is one of them). 1 query for the accounts, plus the dashboard's queries for each one
+    not cached."""
     now = now or timezone.now()
-    wanted = list(dict.fromkeys(validate_login(login).lower() for login in logins))
+    wanted = list(dict.fromkeys(login.lower() for login in logins))
     found = {
         account.login.lower(): account
         for account in Account.objects.visible()

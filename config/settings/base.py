@@ -219,7 +219,8 @@ STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
 # the site's own pages and its session cookie (with CSRF) for the API.
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app",)
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.strategy.JWTTokenStrategy"
+# A class path, not a secret.
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.strategy.JWTTokenStrategy"  # noqa: S105
 # RS256 (allauth's default). Every machine of one deployment must share the key: set it in
 # production; the embedded default generates one into var/ (git-ignored) the first time.
 HEADLESS_JWT_PRIVATE_KEY = jwt_private_key_from_env(

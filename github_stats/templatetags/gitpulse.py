@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from github_stats import charts
 from github_stats.formatting import (
     compact_number,
     exact_time,
@@ -22,6 +23,7 @@ from github_stats.formatting import (
     safe_external_url,
     signed_compact,
 )
+from github_stats.selectors import History, RepoQuery
 
 register = template.Library()
 
@@ -76,3 +78,76 @@ def percent(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.1%}"
+
+
+# --- Charts -----------------------------------------------------------------------------------
+
+_METRIC_LABELS = {
+    "total_stars": "Stars",
+    "followers": "Followers",
+    "public_repos": "Repositories",
+    "following": "Following",
+    "total_forks": "Forks",
+}
+
+
+@register.simple_tag
+def history_chart(history: History, metric: str, login: str) -> SafeString | str:
+    """One metric of an account's history as a line chart with axes and an accessible title."""
+    if metric not in _METRIC_LABELS:
+        return ""
+    label = _METRIC_LABELS[metric]
+    return charts.line_chart(
+        chart_id=f"history-{metric}",
+        title=f"{label} of {login} over the last {history.days} days",
+        series=[history.series(metric, label)],  # type: ignore[arg-type]
+    )
+
+
+@register.simple_tag
+def figure_sparkline(history: History, metric: str, days: int = 30) -> SafeString | str:
+    """The last `days` days of one metric as a sparkline (for a figure card)."""
+    if metric not in _METRIC_LABELS or history is None:
+        return ""
+    values = history.values(metric)[-(days + 1) :]  # type: ignore[arg-type]
+    if len(values) < 2:
+        return ""
+    return charts.sparkline(
+        values, label=f"{_METRIC_LABELS[metric]} over the last {days} days", width=96, height=28
+    )
+
+
+@register.simple_tag
+def language_chart(slices: list[charts.Slice], chart_id: str, title: str, unit: str) -> SafeString:
+    return charts.language_chart(chart_id=chart_id, title=title, slices=slices, unit=unit)
+
+
+@register.simple_tag
+def sparkline(values: list[int], label: str) -> SafeString:
+    return charts.sparkline(values, label=label)
+
+
+@register.filter
+def language_color(name: str) -> str:
+    """GitHub's colour for a language ("" when we have none): for an SVG fill attribute."""
+    return charts.LANGUAGE_COLORS.get(name, "")
+
+
+# --- Links to the repository table's states -----------------------------------------------------
+
+
+@register.filter
+def repo_link(query: RepoQuery, change: str) -> str:
+    """`{{ q|repo_link:"sort=name" }}`: the table sorted another way, back on its first page."""
+    key, _, value = change.partition("=")
+    if key == "sort":
+        return query.querystring(sort=value, page=1)
+    if key in ("forks", "archived"):
+        return query.querystring(**{key: value == "1"}, page=1)
+    return query.querystring()
+
+
+@register.filter
+def repo_page(query: RepoQuery, step: int) -> str:
+    """`{{ q|repo_page:1 }}`: the next page (-1: the previous one)."""
+    return query.querystring(page=max(1, query.page + int(step)))

@@ -82,7 +82,9 @@ def test_a_hidden_account_is_404_in_the_api(api, octocat):
 def test_an_invalid_login_is_422_before_any_github_call(api, fake_github):
     response = api.get("/api/v1/accounts/-bad-")
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    assert assert_matches_schema(response, "GET", ACCOUNT)["error"] == "invalid_login"
+    body = assert_matches_schema(response, "GET", ACCOUNT)
+    assert body["error"] == "validation_error"
+    assert "path.login" in body["message"]
     assert fake_github.state.log == []
 
 

@@ -1,5 +1,5 @@
 """Idempotency-Key on POST and PUT: a repeat gets the first response and the work is not done
-again; the same key on a different request is a 422."""
+again; the same key on a different request is a 409."""
 
 from http import HTTPStatus
 
@@ -33,11 +33,11 @@ def test_a_repeated_refresh_returns_the_first_response_without_a_second_job(
     assert RefreshJob.objects.count() == 1
 
 
-def test_the_same_key_on_a_different_request_is_422(api, accounts, fake_github):
+def test_the_same_key_on_a_different_request_is_409(api, accounts, fake_github):
     headers = {"Idempotency-Key": "key-1"}
     assert api.post("/api/v1/accounts/octocat/refresh", headers=headers).status_code == 202
     response = api.post("/api/v1/accounts/hubot/refresh", headers=headers)
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.CONFLICT
     assert response.json()["error"] == "idempotency_key_reused"
     assert not RefreshJob.objects.filter(login="hubot").exists()
 

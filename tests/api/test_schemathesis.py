@@ -1,0 +1,30 @@
+"""Schemathesis over the whole published schema, in-process through the WSGI application (no
+server): every generated request must get a documented status, a body that matches its schema,
+and never a 5xx. Bounded: few examples per operation, no deadline per example, well under a
+minute in all."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+from tests.pages.factories import AccountFactory, RepositoryFactory, snapshots_for
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def stored_data(db):
+    account = AccountFactory(login="octocat")
+    RepositoryFactory(owner=account, name="hello-world")
+    snapshots_for(account, days=10)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_api_honours_its_schema(case, tokens, stored_data):
+    case.call_and_validate(headers={"Authorization": f"Bearer {tokens.access}"})
