@@ -46,10 +46,13 @@ run: migrate  ## install, migrate and serve http://127.0.0.1:8000 on the embedde
 test: install  ## install the dev extra and run the whole suite with coverage
 	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
+# All three run even when one fails, so one run reports every problem.
 lint: install  ## ruff (lint + format check) and mypy
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy config accounts github_stats
+	@status=0; \
+	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
+	echo "mypy config accounts github_stats"; $(BIN)/mypy config accounts github_stats || status=1; \
+	exit $$status
 
 migrations-check: install-runtime  ## fail when a model change has no migration
 	$(BIN)/python manage.py makemigrations --check --dry-run
