@@ -767,3 +767,159 @@ def accounts_compare(
         dashboard = _restamped(dashboard, account, now)
         entries.append(ComparisonEntry(profile=dashboard.profile, figures=dashboard.figures))
     return entries
+
+
+# --- The watchlist and compare pages (appended) ---------------------------------------------
+
+WATCHLIST_DAYS = 30
+WatchlistSortKey = Literal["added", "name", "followers", "stars", "forks", "repos", "change"]
+WATCHLIST_SORTS: tuple[WatchlistSortKey, ...] = (
+    "added",
+    "name",
+    "followers",
+    "stars",
+    "forks",
+    "repos",
+    "change",
+)
+
+
+@dataclass(frozen=True)
+class WatchlistRow:
+    """One watched account with its figures and their 30-day trend. `stars`/`forks` come from the
+    latest snapshot (None: no snapshot in the window, so nothing honest to show); the changes
+    follow the figure cards' rule (None: no snapshot about 30 days old yet)."""
+
+    entry: WatchlistEntry
+    stars: int | None
+    forks: int | None
+    followers_change: int | None
+    stars_change: int | None
+    stars_trend: list[int]  # daily total stars over the window, oldest first (the sparkline)
+
+    @property
+    def profile(self) -> Profile:
+        return self.entry.profile
+
+
+def watchlist_rows(
+    *, user: Any, sort: WatchlistSortKey = "added", now: datetime | None = None
+) -> list[WatchlistRow]:
+    """The watchlist page: `watchlist_list` plus every account's last 30 days of snapshots, sorted.
+    2 queries whatever the number of accounts (trackings with their accounts, the snapshots)."""
+    now = now or timezone.now()
+    entries = watchlist_list(user=user, now=now)
+    today = today_utc(now)
+    histories = accounts_history(
+        account_ids=[entry.profile.id for entry in entries],
+        days=WATCHLIST_DAYS + _CHANGE_SLACK_DAYS,
+        now=now,
+    )
+    since = today - timedelta(days=WATCHLIST_DAYS)
+    rows = []
+    for entry in entries:
+        points = histories[entry.profile.id].points
+        latest = points[-1] if points else None
+        base = _point_on_or_before(points, since)
+        rows.append(
+            WatchlistRow(
+                entry=entry,
+                stars=latest.total_stars if latest else None,
+                forks=latest.total_forks if latest else None,
+                # The profile figure comes from the account row, as on the dashboard.
+                followers_change=None if base is None else entry.followers - base.followers,
+                stars_change=None
+                if base is None or latest is None
+                else latest.total_stars - base.total_stars,
+                stars_trend=[p.total_stars for p in points if p.date >= since],
+            )
+        )
+    return _watchlist_sorted(rows, sort)
+
+
+def _point_on_or_before(points: Sequence[HistoryPoint], day: date) -> HistoryPoint | None:
+    """The snapshot of `day`, or the closest before it within the figure cards' slack."""
+    older = [p for p in points if p.date <= day]
+    if not older or older[-1].date < day - timedelta(days=_CHANGE_SLACK_DAYS):
+        return None
+    return older[-1]
+
+
+def _watchlist_sorted(rows: list[WatchlistRow], sort: WatchlistSortKey) -> list[WatchlistRow]:
+    if sort == "added":
+        return rows  # watchlist_list's order: most recently added first
+    if sort == "name":
+        return sorted(rows, key=lambda row: row.profile.login.lower())
+    figure = {
+        "followers": lambda row: row.entry.followers,
+        "stars": lambda row: row.stars,
+        "forks": lambda row: row.forks,
+        "repos": lambda row: row.entry.public_repos,
+        "change": lambda row: row.stars_change,
+    }[sort]
+    # Largest first; rows without the figure last; ties by login so the order is stable.
+    return sorted(
+        rows,
+        key=lambda row: (figure(row) is None, -(figure(row) or 0), row.profile.login.lower()),
+    )
+
+
+@dataclass(frozen=True)
+class ComparedAccount:
+    profile: Profile
+    figures: list[Figure]
+    languages: Languages
+    history: History
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The compare page: the stored, visible accounts in the order asked, and the logins asked
+    for that we do not store yet (`unknown`: a refresh may find them) or that moderation hid."""
+
+    accounts: list[ComparedAccount]
+    unknown: list[str]
+    hidden: list[str]
+    days: int
+
+
+def accounts_comparison(
+    *, logins: Sequence[str], days: int = DEFAULT_HISTORY_DAYS, now: datetime | None = None
+) -> Comparison:
+    """Dashboards (the same cached entries as /u/<login>) and `days` of history of each account.
+    Raises InvalidLogin before any query. 2 queries (the accounts, every history) when their
+    dashboards are cached, plus the dashboard's queries for each one that is not."""
+    now = now or timezone.now()
+    days = days if days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
+    wanted = list(dict.fromkeys(validate_login(login).lower() for login in logins))
+    # Hidden ones too, to say "not available" rather than queue a refresh (no query if empty).
+    matching = Account.objects.alias(login_lower=Lower("login")).filter(login_lower__in=wanted)
+    stored = {account.login.lower(): account for account in matching}
+    hidden = [login for login in wanted if login in stored and stored[login].hidden]
+    unknown = [login for login in wanted if login not in stored]
+    accounts = [stored[login] for login in wanted if login in stored and not stored[login].hidden]
+    if not accounts:
+        return Comparison(accounts=[], unknown=unknown, hidden=hidden, days=days)
+    today = today_utc(now)
+    dashboards = _cached_many(
+        [
+            (
+                _dashboard_key(_cache_prefix(account, today)),
+                lambda account=account: _build_dashboard(account, now),
+            )
+            for account in accounts
+        ]
+    )
+    histories = accounts_history(account_ids=[a.pk for a in accounts], days=days, now=now)
+    compared = []
+    for account, dashboard in zip(accounts, dashboards, strict=True):
+        dashboard = _restamped(dashboard, account, now)
+        compared.append(
+            ComparedAccount(
+                profile=dashboard.profile,
+                figures=dashboard.figures,
+                languages=dashboard.languages,
+                history=histories[account.pk],
+            )
+        )
+    return Comparison(accounts=compared, unknown=unknown, hidden=hidden, days=days)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from github_stats import views
+from github_stats import views, views_compare, views_watchlist
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("u/<str:login>/track", views.account_track, name="account_track"),
     path("u/<str:login>/untrack", views.account_untrack, name="account_untrack"),
     path("r/<str:owner>/<str:repo>", views.repository, name="repository"),
-    path("watchlist/", views.watchlist, name="watchlist"),
-    path("compare/", views.compare, name="compare"),
+    path("watchlist/", views_watchlist.watchlist, name="watchlist"),
+    path("watchlist/<str:login>/untrack", views_watchlist.untrack, name="watchlist_untrack"),
+    path("watchlist/<str:login>/track", views_watchlist.track, name="watchlist_track"),
+    path("compare/", views_compare.compare, name="compare"),
 ]
