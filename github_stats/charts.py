@@ -280,8 +280,11 @@ def sparkline(
             y=height / 2,
         )
     low, high = min(values), max(values)
-    span = (high - low) or 1
     pad = 3
+    if high == low:
+        # A flat line sits in the middle, not on the floor.
+        low, high = low - 1, high + 1
+    span = high - low
     step = (width - 2 * pad) / (len(values) - 1)
     coords = " ".join(
         f"{_fmt(pad + i * step)},{_fmt(height - pad - (v - low) / span * (height - 2 * pad))}"
@@ -352,8 +355,7 @@ def language_chart(
         '<svg class="lang-bar" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'preserveAspectRatio="none" role="img" aria-labelledby="{id}-title {id}-desc">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-        '<clipPath id="{id}-clip"><rect width="{w}" height="{h}" rx="6"/></clipPath>'
-        '<g clip-path="url(#{id}-clip)">{rects}</g></svg>',
+        "{rects}</svg>",
         w=width,
         h=height,
         id=chart_id,

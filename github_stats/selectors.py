@@ -487,7 +487,7 @@ def _build_dashboard(account: Account, now: datetime) -> Dashboard:
 _FIGURES: tuple[tuple[str, str], ...] = (
     ("followers", "Followers"),
     ("following", "Following"),
-    ("public_repos", "Public repositories"),
+    ("public_repos", "Public repos"),
     ("total_stars", "Total stars"),
     ("total_forks", "Total forks"),
 )
