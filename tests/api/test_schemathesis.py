@@ -5,12 +5,26 @@ minute in all."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
 from tests.pages.factories import AccountFactory, RepositoryFactory, snapshots_for
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    # Django closes the database connection when a request finishes; its test client switches
+    # that off, and a raw WSGI caller must too, or the test's transaction is gone after the
+    # first request (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -26,5 +40,5 @@ def stored_data(db):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_the_api_honours_its_schema(case, tokens, stored_data):
+def test_the_api_honours_its_schema(case, tokens, stored_data, wsgi_in_test_transaction):
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens.access}"})
