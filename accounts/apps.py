@@ -10,3 +10,6 @@ class AccountsConfig(AppConfig):
         # allauth 65.21's jwkkit uses cryptography's serialization module without importing it;
         # importing it here stops the first headless JWT login failing (TOOLCHAIN.md).
         import cryptography.hazmat.primitives.serialization  # noqa: F401
+
+        # Signal receivers of security events (failed staff logins) for the audit log.
+        import accounts.audit  # noqa: F401

@@ -1,42 +1,244 @@
-"""Operators' view of what we store. A minimal registration; moderation comes with its own issue."""
+"""Moderation: operators hide and unhide accounts, refresh on demand and retry failed jobs.
 
-from django.contrib import admin
+What GitHub sent is read-only here (a refresh would overwrite any edit), and every moderation
+action goes through github_stats.moderation, which writes the audit log. GitHub's strings are
+untrusted: list columns return plain strings, which the admin escapes; nothing is mark_safe'd."""
 
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from github_stats.exceptions import GitHubStatsError
 from github_stats.models import Account, AccountSnapshot, RefreshJob, Repository, Tracking
+from github_stats.moderation import (
+    account_hide,
+    account_refresh_now,
+    account_unhide,
+    refresh_job_retry,
+)
+
+_SHORT = 60
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows we copy from GitHub or compute: viewable, never edited or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "freshness"
+    parameter_name = "stale"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Stale (older than STATS_TTL)"), ("no", "Fresh")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        ttl = timedelta(seconds=settings.STATS_TTL)
+        stale = Account.objects.stale(older_than=ttl).values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=stale)
+        return queryset
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        help_text="Why: kept in the audit log and on the account.",
+    )
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["login", "kind", "followers", "public_repos", "fetched_at", "hidden"]
-    list_filter = ["kind", "hidden", "refresh_status"]
+    list_display = [
+        "login",
+        "kind",
+        "short_name",
+        "short_bio",
+        "followers",
+        "public_repos",
+        "fetched_at",
+        "refresh_status",
+        "hidden",
+    ]
+    list_filter = ["kind", "hidden", StaleFilter, "refresh_status"]
     search_fields = ["login", "name"]
-    readonly_fields = ["github_id", "first_seen_at", "fetched_at", "etag", "last_modified"]
+    actions = ["hide_accounts", "unhide_accounts", "refresh_accounts"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Hiding goes through the actions (reason and audit row), never an edited checkbox.
+        return [field.name for field in Account._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # hide instead: history and watchlists stay, and it can be undone
+
+    @admin.display(description="name")
+    def short_name(self, obj: Account) -> str:
+        return Truncator(obj.name).chars(40)
+
+    @admin.display(description="bio")
+    def short_bio(self, obj: Account) -> str:
+        return Truncator(obj.bio).chars(_SHORT)
+
+    @admin.action(description="Hide selected accounts (asks for a reason)", permissions=["change"])
+    def hide_accounts(
+        self, request: HttpRequest, queryset: QuerySet[Account]
+    ) -> HttpResponse | None:
+        form = HideForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            accounts = list(queryset)
+            for account in accounts:
+                account_hide(
+                    account=account,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    request=request,
+                )
+            self.message_user(request, f"Hid {len(accounts)} account(s).", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hide accounts",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/github_stats/account_hide.html", context)
+
+    @admin.action(description="Unhide selected accounts", permissions=["change"])
+    def unhide_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        accounts = list(queryset.filter(hidden=True))
+        for account in accounts:
+            account_unhide(account=account, actor=request.user, request=request)
+        self.message_user(request, f"Unhid {len(accounts)} account(s).", messages.SUCCESS)
+
+    @admin.action(description="Refresh selected accounts now", permissions=["change"])
+    def refresh_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        queued, refused = 0, []
+        for account in queryset:
+            try:
+                account_refresh_now(account=account, actor=request.user, request=request)
+            except GitHubStatsError as exc:
+                refused.append(f"{account.login}: {exc.message}")
+            else:
+                queued += 1
+        self.message_user(request, f"Queued {queued} refresh(es).", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Refused: " + "; ".join(refused), messages.WARNING)
 
 
 @admin.register(Repository)
-class RepositoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "stars", "forks", "language", "is_fork", "archived"]
+class RepositoryAdmin(ReadOnlyAdmin):
+    list_display = ["name", "owner", "short_description", "stars", "forks", "language", "is_fork"]
     list_filter = ["is_fork", "archived"]
     search_fields = ["name", "owner__login"]
-    raw_id_fields = ["owner"]
+    list_select_related = ["owner"]
+    show_full_result_count = False
+
+    @admin.display(description="description")
+    def short_description(self, obj: Repository) -> str:
+        return Truncator(obj.description).chars(_SHORT)
 
 
 @admin.register(AccountSnapshot)
-class AccountSnapshotAdmin(admin.ModelAdmin):
+class AccountSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["account", "date", "followers", "total_stars", "total_forks"]
-    raw_id_fields = ["account"]
+    list_select_related = ["account"]
+    search_fields = ["account__login"]
     date_hierarchy = "date"
+    show_full_result_count = False
 
 
 @admin.register(Tracking)
 class TrackingAdmin(admin.ModelAdmin):
     list_display = ["user", "account", "created_at"]
+    list_select_related = ["user", "account"]
+    search_fields = ["user__email", "account__login"]
     raw_id_fields = ["user", "account"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people build their own watchlists
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class JobAgeFilter(admin.SimpleListFilter):
+    title = "created"
+    parameter_name = "age"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1h", "Last hour"), ("24h", "Last 24 hours")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        hours = {"1h": 1, "24h": 24}.get(self.value() or "")
+        if hours is None:
+            return queryset
+        return queryset.filter(created_at__gte=timezone.now() - timedelta(hours=hours))
 
 
 @admin.register(RefreshJob)
-class RefreshJobAdmin(admin.ModelAdmin):
-    list_display = ["login", "status", "attempts", "github_requests", "created_at", "finished_at"]
-    list_filter = ["status"]
-    search_fields = ["login"]
-    raw_id_fields = ["account", "requested_by"]
+class RefreshJobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "login",
+        "status",
+        "error_code",
+        "short_error",
+        "attempts",
+        "github_requests",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "error_code", JobAgeFilter]
+    search_fields = ["login", "error"]
+    actions = ["retry_jobs"]
+    show_full_result_count = False
+
+    @admin.display(description="error")
+    def short_error(self, obj: RefreshJob) -> str:
+        return Truncator(obj.error).chars(_SHORT)
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("github_stats.change_refreshjob")
+
+    @admin.action(description="Retry selected finished jobs", permissions=["retry"])
+    def retry_jobs(self, request: HttpRequest, queryset: QuerySet[RefreshJob]) -> None:
+        retried = skipped = 0
+        for job in queryset.select_related("account"):
+            if refresh_job_retry(job=job, actor=request.user, request=request) is None:
+                skipped += 1
+            else:
+                retried += 1
+        self.message_user(request, f"Retried {retried} job(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"Skipped {skipped}: still in flight, or the account is hidden.",
+                messages.WARNING,
+            )

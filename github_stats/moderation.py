@@ -1,0 +1,97 @@
+"""Operators' writes on GitHub data: hiding and unhiding accounts, refreshing on demand,
+retrying failed jobs. The admin's actions call these; each writes an audit row in the same
+transaction as the change.
+
+A hidden account is honoured everywhere by reading `Account.hidden`: pages say "This account is
+not available", the API answers 404, refresh_request() and tracking_add() refuse it, a refresh
+already queued fails with AccountHidden, and the scheduler and `backfill_accounts` pick from
+`Account.objects.visible()` only. Its rows stay, so unhiding brings everything back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts.audit import audit_log_write
+from accounts.models import AuditAction
+from github_stats.caching import account_cache_invalidate
+from github_stats.models import Account, RefreshJob
+from github_stats.services import refresh_job_create, refresh_request
+
+
+def account_hide(
+    *, account: Account, reason: str, actor: Any, request: HttpRequest | None = None
+) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Hiding an account needs a reason.")
+    with transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(hidden=True, hidden_reason=reason)
+        account.hidden, account.hidden_reason = True, reason
+        audit_log_write(
+            action=AuditAction.ACCOUNT_HIDE,
+            actor=actor,
+            target=account,
+            reason=reason,
+            request=request,
+        )
+    # Cached dashboards of the account must not outlive the decision.
+    account_cache_invalidate(account_id=account.pk)
+
+
+def account_unhide(
+    *, account: Account, actor: Any, reason: str = "", request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(hidden=False, hidden_reason="")
+        account.hidden, account.hidden_reason = False, ""
+        audit_log_write(
+            action=AuditAction.ACCOUNT_UNHIDE,
+            actor=actor,
+            target=account,
+            reason=reason,
+            request=request,
+        )
+    account_cache_invalidate(account_id=account.pk)
+
+
+def account_refresh_now(
+    *, account: Account, actor: Any, request: HttpRequest | None = None
+) -> RefreshJob:
+    """Through refresh_request(), like a person's Refresh button: the one-job lock holds, and a
+    hidden account is refused (AccountHidden)."""
+    with transaction.atomic():
+        job = refresh_request(login=account.login, requested_by=actor)
+        audit_log_write(
+            action=AuditAction.ACCOUNT_REFRESH,
+            actor=actor,
+            target=account,
+            reason=f"job {job.pk}",
+            request=request,
+        )
+    return job
+
+
+def refresh_job_retry(
+    *, job: RefreshJob, actor: Any, request: HttpRequest | None = None
+) -> RefreshJob | None:
+    """A new job for what a finished job asked for (or the one already in flight).
+    None when the job is still in flight, or its account is hidden."""
+    if job.is_in_flight:
+        return None
+    account = job.account
+    if account is not None and account.hidden:
+        return None
+    with transaction.atomic():
+        retry = refresh_job_create(account=account, login=job.login, requested_by=actor)
+        audit_log_write(
+            action=AuditAction.REFRESH_JOB_RETRY,
+            actor=actor,
+            target=job,
+            target_repr=f"{job.login} (job {job.pk})",
+            reason=f"new job {retry.pk}",
+            request=request,
+        )
+    return retry
