@@ -120,29 +120,38 @@ class RepoQuery:
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> RepoQuery:
+        """Links carry only what differs from the defaults (forks=1, archived=0). The filter form
+        also sends `f=1`: an unticked box sends nothing, so then a missing `archived` is off."""
         sort = params.get("sort", "stars")
         try:
             page = int(params.get("page", "1"))
         except (TypeError, ValueError):
             page = 1
+        on, off = ("1", "on", "true"), ("0", "off", "false")
+        archived = params.get("archived", "")
         return cls(
             sort=sort if sort in REPO_SORTS else "stars",  # type: ignore[arg-type]
-            forks=params.get("forks") in ("1", "on", "true"),
-            archived=params.get("archived", "1") in ("1", "on", "true"),
+            forks=params.get("forks") in on,
+            archived=archived in on if "f" in params else archived not in off,
             page=min(max(page, 1), 10_000),
         )
 
     def params(self, **changes: Any) -> dict[str, str]:
+        """The query parameters of this state (with `changes`), defaults left out."""
         state = replace(self, **changes)
-        return {
-            "sort": state.sort,
-            "forks": "1" if state.forks else "0",
-            "archived": "1" if state.archived else "0",
-            "page": str(state.page),
-        }
+        params: dict[str, str] = {}
+        if state.sort != "stars":
+            params["sort"] = state.sort
+        if state.forks:
+            params["forks"] = "1"
+        if not state.archived:
+            params["archived"] = "0"
+        if state.page > 1:
+            params["page"] = str(state.page)
+        return params
 
     def querystring(self, **changes: Any) -> str:
-        """ "?sort=…&forks=…": a link to this table with some of its state changed."""
+        """ "?sort=name&forks=1": a link to this table with some of its state changed."""
         return "?" + urlencode(self.params(**changes))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
+from django_htmx.http import push_url, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from config.ratelimits import RateLimitExceeded, RateLimitUnavailable, rate_limit_hit
@@ -234,6 +235,7 @@ def _dashboard_context(
         "history": history,
         "history_days": days,
         "history_ranges": HISTORY_RANGES,
+        "default_history_days": DEFAULT_HISTORY_DAYS,
         "is_tracked": selectors.account_is_tracked(user=request.user, account=account)
         if full
         else None,
@@ -242,6 +244,13 @@ def _dashboard_context(
         "poll_seconds": _poll_seconds(job),
         "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
     }
+
+
+def _canonical_url(context: dict[str, Any]) -> str:
+    params = context["repos"].query.params()
+    if context["history_days"] != DEFAULT_HISTORY_DAYS:
+        params["days"] = str(context["history_days"])
+    return f"{context['page_url']}?{urlencode(params)}" if params else context["page_url"]
 
 
 def _refresh_status(request: HtmxHttpRequest, account: Account, job: RefreshJob) -> HttpResponse:
@@ -317,9 +326,12 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
 
     target = request.htmx.target if request.htmx else None
     if target in ("repos", "history") and not request.htmx.history_restore_request:
-        # The table or the chart alone: no tracking state, no refresh queued.
+        # The table or the charts alone (no tracking state, no refresh queued), with the other
+        # region's links out of band so both keep carrying the whole state in their URLs.
         context = _dashboard_context(request, account, job=None, full=False)
-        return TemplateResponse(request, f"{ACCOUNT_TEMPLATE}#{target}", context)
+        response = TemplateResponse(request, f"{ACCOUNT_TEMPLATE}#{target}_swap", context)
+        # The canonical URL of this state (the filter form's raw query string is not).
+        return push_url(response, _canonical_url(context))
 
     if job is None and account.is_stale():
         # Show what we have at once, marked stale, and queue a refresh that the page polls.

@@ -9,6 +9,8 @@
 """
 
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.utils import timezone
@@ -23,7 +25,7 @@ from github_stats.formatting import (
     safe_external_url,
     signed_compact,
 )
-from github_stats.selectors import History, RepoQuery
+from github_stats.selectors import DEFAULT_HISTORY_DAYS, History, RepoQuery
 
 register = template.Library()
 
@@ -133,21 +135,16 @@ def language_color(name: str) -> str:
     return charts.LANGUAGE_COLORS.get(name, "")
 
 
-# --- Links to the repository table's states -----------------------------------------------------
+# --- Links to the dashboard's states ------------------------------------------------------------
 
 
-@register.filter
-def repo_link(query: RepoQuery, change: str) -> str:
-    """`{{ q|repo_link:"sort=name" }}`: the table sorted another way, back on its first page."""
-    key, _, value = change.partition("=")
-    if key == "sort":
-        return query.querystring(sort=value, page=1)
-    if key in ("forks", "archived"):
-        return query.querystring(**{key: value == "1"}, page=1)
-    return query.querystring()
-
-
-@register.filter
-def repo_page(query: RepoQuery, step: int) -> str:
-    """`{{ q|repo_page:1 }}`: the next page (-1: the previous one)."""
-    return query.querystring(page=max(1, query.page + int(step)))
+@register.simple_tag
+def dashboard_url(page_url: str, query: RepoQuery, history_days: int, **changes: Any) -> str:
+    """The dashboard with the table and the history in this state, some of it changed:
+    `{% dashboard_url page_url repos.query history_days sort="name" page=1 %}`. Defaults are
+    left out, so every link is short and shareable."""
+    days = int(changes.pop("days", history_days))
+    params = query.params(**changes)
+    if days != DEFAULT_HISTORY_DAYS:
+        params["days"] = str(days)
+    return f"{page_url}?{urlencode(params)}" if params else page_url

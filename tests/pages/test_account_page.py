@@ -82,8 +82,22 @@ def test_repository_table_partial_sorts_and_pages_through_htmx(
     assert "Page 2 of 2" in body
     assert 'aria-sort="ascending"' in body
     assert 'hx-push-url="true"' in body
-    # every htmx link is a real link too
-    assert 'href="?sort=name&amp;forks=0&amp;archived=1&amp;page=1' in body
+    # every htmx link is a real link too, short and shareable
+    assert 'href="/u/octo-cat?sort=name" hx-get="/u/octo-cat?sort=name"' in body
+    assert response["HX-Push-Url"] == "/u/octo-cat?sort=name&page=2"
+    # the history range links, out of band, now carry the table's state
+    assert (
+        '<nav id="history-range" class="segmented" aria-label="History range" hx-swap-oob="true">'
+        in body
+    )
+    assert 'href="/u/octo-cat?sort=name&amp;page=2&amp;days=30"' in body
+
+
+def test_filter_form_pushes_the_canonical_url(htmx, account):
+    # The form sends every field; an unticked box sends nothing (f=1 says the form was sent).
+    response = htmx.get("/u/octo-cat?f=1&sort=forks&forks=1", target="repos")
+    assert response.status_code == HTTPStatus.OK
+    assert response["HX-Push-Url"] == "/u/octo-cat?sort=forks&forks=1&archived=0"
 
 
 def test_filters_hide_forks_by_default_and_archived_on_request(client_logged_in):
@@ -95,7 +109,7 @@ def test_filters_hide_forks_by_default_and_archived_on_request(client_logged_in)
     assert "/r/filters/own" in body
     assert "/r/filters/forked" not in body
     assert "/r/filters/old" in body
-    body = client_logged_in.get("/u/filters?forks=0&forks=1&archived=0").content.decode()
+    body = client_logged_in.get("/u/filters?forks=1&archived=0").content.decode()
     assert "/r/filters/forked" in body
     assert "/r/filters/old" not in body
 
@@ -105,6 +119,10 @@ def test_history_partial_switches_range(htmx, account):
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="history"')
     assert "over the last 30 days" in body
+    # the table, out of band, so its links keep the new range
+    assert 'id="repos" class="card" aria-labelledby="repos-title" hx-swap-oob="true"' in body
+    assert 'href="/u/octo-cat?sort=name&amp;days=30"' in body
+    assert response["HX-Push-Url"] == "/u/octo-cat?days=30"
 
 
 @pytest.mark.parametrize(
