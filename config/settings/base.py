@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    # Times every request; serves /metrics before host checks (config/metrics.py).
+    "config.metrics.MetricsMiddleware",
     # Probes answer before host validation, sessions and CSRF: orchestrators call by IP/localhost.
     "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -91,7 +93,8 @@ REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, counting hits and misses for /metrics.
+            "BACKEND": "config.metrics.InstrumentedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gitpulse",
             "TIMEOUT": 300,
@@ -108,7 +111,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "config.metrics.InstrumentedLocMemCache",
             "LOCATION": "gitpulse",
             "TIMEOUT": 300,
         },
@@ -287,6 +290,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ADMIN_URL = (env_str("DJANGO_ADMIN_URL") or "admin/").strip("/") + "/"
+
+# Prometheus reads /metrics with `Authorization: Bearer <this>`; unset, /metrics is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN") or ""
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_FORMAT = env_str("LOG_FORMAT") or "text"  # "json" in production

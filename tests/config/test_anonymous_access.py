@@ -21,6 +21,7 @@ PUBLIC: dict[str, str] = {
     "landing": "the front page for anonymous visitors",
     "health_live": "probes for load balancers and orchestrators, which never log in",
     "health_ready": "probes for load balancers and orchestrators, which never log in",
+    "metrics": "Prometheus scrapes with its own bearer token (METRICS_TOKEN); 404 without one",
     "admin:*": "Django admin has its own staff login (it redirects to /admin/login/)",
     # allauth's entrance pages: the ways in must be reachable from outside.
     "account_login": "the login page",

@@ -1,0 +1,237 @@
+"""/metrics: Prometheus text from prometheus-client, only for the bearer of METRICS_TOKEN."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+import requests
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
+
+from config.metrics import github_response_hook
+from github_stats.models import JobStatus
+from github_stats.quota import quota_from_headers, quota_record
+from tests.github_stats.conftest import fake_github, fake_github_server  # noqa: F401
+from tests.github_stats.factories import RefreshJobFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "metrics-token-for-tests-0123456789"
+
+
+@pytest.fixture
+def metrics_token(settings) -> str:
+    settings.METRICS_TOKEN = TOKEN
+    return TOKEN
+
+
+def _scrape(token: str = TOKEN) -> dict[str, list]:
+    response = Client().get("/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response["Content-Type"].startswith("text/plain; version=")
+    families = text_string_to_metric_families(response.content.decode())
+    return {family.name: family.samples for family in families}
+
+
+def _value(samples: list, name: str, **labels: str) -> float:
+    for sample in samples:
+        if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+            return sample.value
+    raise AssertionError(f"no sample {name} {labels} in {samples}")
+
+
+def test_metrics_are_404_when_no_token_is_configured(settings):
+    settings.METRICS_TOKEN = ""
+    response = Client().get("/metrics", headers={"Authorization": "Bearer "})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "header", [None, "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x", "Bearer"]
+)
+def test_metrics_refuse_a_missing_or_wrong_token(metrics_token, header):
+    headers = {"Authorization": header} if header is not None else {}
+    response = Client().get("/metrics", headers=headers)
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert b"gitpulse" not in response.content
+
+
+def test_metrics_answer_for_any_host_name(metrics_token, settings):
+    # Prometheus scrapes each machine by address; ALLOWED_HOSTS must not refuse it.
+    settings.ALLOWED_HOSTS = ["gitpulse.example.com"]
+    response = Client(HTTP_HOST="10.0.0.7:8000").get(
+        "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_requests_and_latencies_are_counted_by_view_and_status(metrics_token, client_logged_in):
+    client_logged_in.get("/watchlist/")
+    metrics = _scrape()
+    count = _value(
+        metrics["gitpulse_http_requests"],
+        "gitpulse_http_requests_total",
+        method="GET",
+        view="watchlist",
+        status="200",
+    )
+    assert count >= 1
+    observed = _value(
+        metrics["gitpulse_http_request_duration_seconds"],
+        "gitpulse_http_request_duration_seconds_count",
+        method="GET",
+        view="watchlist",
+    )
+    assert observed >= 1
+
+
+def test_unresolved_paths_share_one_label(metrics_token, client):
+    client.get("/no/such/page/12345")
+    metrics = _scrape()
+    views = {s.labels.get("view") for s in metrics["gitpulse_http_requests"]}
+    assert "unresolved" in views
+    assert not any("12345" in (view or "") for view in views)
+
+
+def test_cache_hits_and_misses_are_counted(metrics_token):
+    before = _scrape()["gitpulse_cache_requests"]
+    cache.set("metrics-test", 1)
+    cache.get("metrics-test")
+    cache.get("metrics-test-missing")
+    after = _scrape()["gitpulse_cache_requests"]
+    for result in ("hit", "miss"):
+        name = "gitpulse_cache_requests_total"
+        old = (
+            _value(before, name, result=result)
+            if any(s.labels.get("result") == result for s in before)
+            else 0
+        )
+        assert _value(after, name, result=result) >= old + 1
+
+
+def test_refresh_jobs_by_status_and_duration(metrics_token):
+    now = timezone.now()
+    RefreshJobFactory(status=JobStatus.QUEUED)
+    RefreshJobFactory(
+        status=JobStatus.SUCCEEDED, started_at=now - timedelta(seconds=3), finished_at=now
+    )
+    RefreshJobFactory(
+        status=JobStatus.FAILED, started_at=now - timedelta(seconds=40), finished_at=now
+    )
+    metrics = _scrape()
+    jobs = metrics["gitpulse_refresh_jobs"]
+    assert _value(jobs, "gitpulse_refresh_jobs", status="queued") == 1
+    assert _value(jobs, "gitpulse_refresh_jobs", status="succeeded") == 1
+    assert _value(jobs, "gitpulse_refresh_jobs", status="failed") == 1
+    assert _value(jobs, "gitpulse_refresh_jobs", status="running") == 0
+    durations = metrics["gitpulse_refresh_job_duration_seconds"]
+    name = "gitpulse_refresh_job_duration_seconds_bucket"
+    assert _value(durations, name, le="5.0") == 1
+    assert _value(durations, name, le="60.0") == 2
+    assert _value(durations, name, le="+Inf") == 2
+    gsum = metrics["gitpulse_refresh_job_duration_seconds_gsum"]
+    assert _value(gsum, "gitpulse_refresh_job_duration_seconds_gsum") == pytest.approx(43)
+
+
+def test_github_quota_remaining_and_reset(metrics_token):
+    reset = int(timezone.now().timestamp()) + 1800
+    state = quota_from_headers(
+        {
+            "x-ratelimit-remaining": "42",
+            "x-ratelimit-limit": "60",
+            "x-ratelimit-reset": str(reset),
+            "x-ratelimit-resource": "core",
+        }
+    )
+    assert state is not None
+    quota_record(state)
+    metrics = _scrape()
+    remaining = metrics["gitpulse_github_quota_remaining"]
+    assert _value(remaining, "gitpulse_github_quota_remaining", resource="core") == 42
+    assert (
+        _value(
+            metrics["gitpulse_github_quota_limit"], "gitpulse_github_quota_limit", resource="core"
+        )
+        == 60
+    )
+    reset_samples = metrics["gitpulse_github_quota_reset_timestamp_seconds"]
+    name = "gitpulse_github_quota_reset_timestamp_seconds"
+    assert _value(reset_samples, name, resource="core") == reset
+
+
+def test_github_responses_are_counted_by_status_through_the_session_hook(
+    metrics_token,
+    fake_github,  # noqa: F811
+):
+    fake_github.state.add_user("octocat")
+    session = requests.Session()
+    session.hooks["response"].append(github_response_hook)
+    assert session.get(f"{fake_github.url}/users/octocat", timeout=5).status_code == 200
+    assert session.get(f"{fake_github.url}/users/nobody-here", timeout=5).status_code == 404
+    samples = _scrape()["gitpulse_github_responses"]
+    assert _value(samples, "gitpulse_github_responses_total", status="200") == 1
+    assert _value(samples, "gitpulse_github_responses_total", status="404") == 1
+
+
+def test_the_celery_queue_length_is_read_from_the_broker(metrics_token, settings):
+    from tests.services import require_redis
+
+    require_redis()
+    import redis
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = "celery"
+    before = broker.llen(queue)
+    broker.rpush(queue, b"{}", b"{}")
+    try:
+        samples = _scrape()["gitpulse_celery_queue_length"]
+        assert _value(samples, "gitpulse_celery_queue_length", queue="celery") == before + 2
+    finally:
+        broker.lrem(queue, 2, b"{}")
+
+
+_INCREMENT = """
+import django; django.setup()
+from config.metrics import HTTP_REQUESTS
+HTTP_REQUESTS.labels("GET", "watchlist", "200").inc()
+"""
+_SCRAPE = """
+import django; django.setup()
+from django.conf import settings
+settings.CELERY_BROKER_URL = "memory://"
+from prometheus_client import generate_latest
+from config.metrics import metrics_registry
+print(generate_latest(metrics_registry()).decode())
+"""
+
+
+def test_gunicorn_workers_are_summed_in_multiprocess_mode(tmp_path):
+    # Two "workers" count a request each; a scrape in a third process sees both.
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", _INCREMENT], env=env, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", _SCRAPE], env=env, check=True, timeout=60, capture_output=True
+    ).stdout.decode()
+    samples = {family.name: family.samples for family in text_string_to_metric_families(out)}
+    total = _value(
+        samples["gitpulse_http_requests"],
+        "gitpulse_http_requests_total",
+        view="watchlist",
+        status="200",
+    )
+    assert total == 2
