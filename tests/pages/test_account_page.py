@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -276,3 +277,31 @@ def test_tracked_state_shows_on_the_dashboard(client_logged_in, user, account):
     TrackingFactory(user=user, account=account)
     body = client_logged_in.get("/u/octo-cat").content.decode()
     assert 'hx-post="/u/octo-cat/untrack"' in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stale_account_while_github_rate_limit_is_used_up_shows_stored_data_and_the_reset(
+    client_logged_in, fake_github
+):
+    fake_github.state.add_user("limited", repos=2)
+    fake_github.state.set_quota(remaining=0, reset_in=1200)
+    account = AccountFactory(
+        login="limited",
+        github_id=fake_github.state.account("limited").id,
+        fetched_at=timezone.now() - timedelta(days=1),
+    )
+    RepositoryFactory(owner=account, name="stored-one")
+    body = client_logged_in.get("/u/limited").content.decode()
+    assert "/r/limited/stored-one" in body
+    assert "GitHub&#x27;s rate limit is used up" in body
+    assert "The refresh waits until <time" in body
+    assert 'hx-trigger="load delay:15s"' in body
+
+
+def test_pages_have_no_inline_script_or_style(client_logged_in, account):
+    response = client_logged_in.get("/u/octo-cat")
+    body = response.content.decode()
+    assert re.findall(r"<script(?![^>]*\bsrc=)", body) == []
+    assert " style=" not in body
+    assert "<style" not in body
+    assert "script-src 'self'" in response["Content-Security-Policy"]
