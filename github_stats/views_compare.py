@@ -282,8 +282,10 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
         return redirect(canonical)
 
     comparison = selectors.accounts_comparison(logins=query.logins, days=query.days)
-    jobs = _jobs_named(request) if comparison.unknown else {}
-    pending = [_pending(request, login, jobs) for login in comparison.unknown]
+    # Bad input fetches nothing from GitHub: the message and the stored accounts only.
+    to_fetch = [] if _problem(query, None) else comparison.unknown
+    jobs = _jobs_named(request) if to_fetch else {}
+    pending = [_pending(request, login, jobs) for login in to_fetch]
     if any(p.job is not None and p.job.status == JobStatus.SUCCEEDED for p in pending):
         # Inline tasks (no worker) finish inside refresh_request: read the new accounts now.
         comparison = selectors.accounts_comparison(logins=query.logins, days=query.days)

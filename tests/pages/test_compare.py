@@ -13,10 +13,15 @@ from django.test import Client
 from github_stats.models import Account, AccountSnapshot, JobStatus, RefreshJob, today_utc
 from github_stats.services import refresh_job_create
 from tests.fakegithub import HOSTILE_SCRIPT, HOSTILE_SVG, FakeGitHub
-from tests.github_stats.conftest import fake_github, fake_github_server  # noqa: F401
+from tests.github_stats import conftest as github_fixtures
 from tests.github_stats.factories import AccountFactory, RepositoryFactory, TrackingFactory
 
 pytestmark = pytest.mark.django_db
+
+# The fake GitHub of tests/github_stats (one server per session, reset and wired into the
+# settings for each test).
+fake_github_server = github_fixtures.fake_github_server
+fake_github = github_fixtures.fake_github
 
 URL = "/compare/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "compare-body"}
@@ -69,16 +74,21 @@ def test_two_accounts_side_by_side(client_logged_in: Client):
     response = client_logged_in.get(f"{URL}?logins=alice,bob")
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
-    assert "Alice A" in content and "Bob B" in content
-    assert "Followers" in content and "Total stars" in content
-    assert "1.5k" in content and "is-leader" in content
+    assert "Alice A" in content
+    assert "Bob B" in content
+    assert "Followers" in content
+    assert "Total stars" in content
+    assert "1.5k" in content
+    assert "is-leader" in content
     # History on shared axes: one SVG with a line per account, each in its own colour.
     chart = re.search(r'<svg class="chart chart-line" id="compare-history-wide".*?</svg>', content)
     assert chart is not None
-    assert "chart-stroke-1" in chart.group(0) and "chart-stroke-2" in chart.group(0)
+    assert "chart-stroke-1" in chart.group(0)
+    assert "chart-stroke-2" in chart.group(0)
     assert "Stars of alice, bob over the last 90 days" in chart.group(0)
     # Languages of each account.
-    assert 'id="compare-lang-alice"' in content and 'id="compare-lang-bob"' in content
+    assert 'id="compare-lang-alice"' in content
+    assert 'id="compare-lang-bob"' in content
 
 
 def test_history_fragment_changes_metric_and_range_with_the_url(client_logged_in: Client):
@@ -187,6 +197,7 @@ def test_five_logins_are_refused_with_a_message(client_logged_in: Client):
     response = client_logged_in.get(URL, {"logins": "a1,b2,c3,d4,e5"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Compare at most 4 accounts" in response.content.decode()
+    assert not RefreshJob.objects.exists()  # bad input fetches nothing
 
 
 def test_invalid_login_is_refused_with_a_message(client_logged_in: Client):
@@ -264,7 +275,8 @@ def test_unknown_account_is_fetched_through_the_services(
     response = client_logged_in.get(f"{URL}?logins=alice,newcomer")
     assert response.status_code == HTTPStatus.OK
     job = RefreshJob.objects.get(login="newcomer")
-    assert job.status == JobStatus.SUCCEEDED and job.requested_by == user
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.requested_by == user
     assert 'href="/u/newcomer"' in response.content.decode()
 
 
@@ -289,7 +301,8 @@ def test_pending_account_polls_its_job_until_it_is_done(
     content = response.content.decode()
     assert "Fetching <strong>slowpoke</strong> from GitHub" in content
     poll = f"/compare/?logins=alice,slowpoke&amp;job={job.pk}"
-    assert f'hx-get="{poll}"' in content and 'hx-trigger="load delay:2s"' in content
+    assert f'hx-get="{poll}"' in content
+    assert 'hx-trigger="load delay:2s"' in content
     assert f'<meta http-equiv="refresh" content="2;url={poll}">' in content  # without JavaScript
 
     from github_stats.services import refresh_job_run
@@ -298,7 +311,8 @@ def test_pending_account_polls_its_job_until_it_is_done(
     polled = client_logged_in.get(URL, {"logins": "alice,slowpoke", "job": str(job.pk)}, **HTMX)
     assert "HX-Push-Url" not in polled  # a poll does not add history entries
     content = polled.content.decode()
-    assert "Fetching" not in content and 'href="/u/slowpoke"' in content
+    assert "Fetching" not in content
+    assert 'href="/u/slowpoke"' in content
 
 
 def test_a_failed_job_is_reported_not_queued_again_on_every_poll(
@@ -322,8 +336,12 @@ def test_script_and_svg_payloads_show_as_text_also_in_svgs(client_logged_in: Cli
     stored("bob")
     content = client_logged_in.get(URL, {"logins": "alice,bob"}).content.decode()
     body = content.split("<body", 1)[1]
-    assert HOSTILE_SCRIPT not in body and "<script>alert" not in body
-    assert HOSTILE_SVG not in body and "onload=" not in body.replace("onload=&quot;", "")
+    assert HOSTILE_SCRIPT not in body
+    assert "<script>alert" not in body
+    assert HOSTILE_SVG not in body
+    assert "onload=" not in body.replace("onload=&quot;", "")
     assert "&lt;script&gt;alert(&quot;gitpulse&quot;)&lt;/script&gt;" in body
     # The language name reaches the language bar's SVG <title> and legend as text.
-    assert "&lt;svg xmlns=&quot;http://www.w3.org/2000/svg&quot; onload=&quot;alert(1)&quot;" in body
+    assert (
+        "&lt;svg xmlns=&quot;http://www.w3.org/2000/svg&quot; onload=&quot;alert(1)&quot;" in body
+    )
