@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 _MARK = "_database_unavailable"
 RETRY_AFTER_SECONDS = "5"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+_OWN_HEADERS = {"content-type", "content-length", "retry-after"}
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -63,7 +64,12 @@ class DatabaseUnavailableMiddleware:
         if response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR and getattr(
             request, _MARK, False
         ):
-            return database_unavailable_response(request)
+            replacement = database_unavailable_response(request)
+            # The 500 went through the security middlewares below us; keep what they added.
+            for header, value in response.items():
+                if header.lower() not in _OWN_HEADERS:
+                    replacement.headers.setdefault(header, value)
+            return replacement
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

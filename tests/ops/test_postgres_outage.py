@@ -145,6 +145,9 @@ def test_pages_and_api_answer_503_while_postgres_is_down_and_recover(site: Site)
             assert "Temporarily unavailable" in response.text
             assert response.headers["Retry-After"]
             assert response.headers["X-Request-ID"] in response.text
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
             assert took < BUDGET_SECONDS, f"{path} took {took:.2f} s"
 
         response, took = site.get("/api/v1/me")
