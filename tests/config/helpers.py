@@ -38,11 +38,16 @@ def captured_logs(fmt: str = "text") -> Iterator[io.StringIO]:
     for name in settings.LOGGING["handlers"]["console"]["filters"]:
         handler.addFilter(configurator.configure_filter(dict(settings.LOGGING["filters"][name])))
     root = logging.getLogger()
+    # Other tests (a real Celery worker hijacks the root logger, commands reconfigure logging)
+    # may have raised the root level; the capture must see INFO lines whatever ran before.
+    previous_level = root.level
+    root.setLevel(logging.INFO)
     root.addHandler(handler)
     try:
         yield stream
     finally:
         root.removeHandler(handler)
+        root.setLevel(previous_level)
 
 
 def json_lines(stream: io.StringIO) -> list[dict]:
