@@ -12,7 +12,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-runtime run test lint security format migrate migrations-check worker beat clean
+.PHONY: help install install-runtime run demo test lint security format migrate migrations-check worker beat clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -41,6 +41,16 @@ migrate: install-runtime  ## apply migrations
 
 run: migrate  ## install, migrate and serve http://127.0.0.1:8000 on the embedded default
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+FAKE_GITHUB_PORT ?= 8765
+# The whole product offline: a fake GitHub on loopback (generated users, orgs and repositories;
+# try alice, acme-org or any login) behind the embedded default. No request leaves the machine.
+demo: export DATABASE_URL = sqlite:///$(CURDIR)/demo.sqlite3
+demo: migrate  ## like run, but against a fake GitHub on loopback (no network needed)
+	@$(BIN)/python -m tests.fakegithub --port $(FAKE_GITHUB_PORT) --user alice:120 \
+	    --org acme-org:300 --hostile mallory & FAKE=$$!; \
+	trap 'kill $$FAKE 2>/dev/null' EXIT INT TERM; \
+	GITHUB_API_URL=http://127.0.0.1:$(FAKE_GITHUB_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Coverage's fail_under (85 %) lives in pyproject.toml, so a bare `pytest --cov` enforces it too.
 test: install  ## install the dev extra and run the whole suite with coverage

@@ -3,6 +3,7 @@ environment (see README "Configuration" and .env.example)."""
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -222,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- GitHub ---------------------------------------------------------------------------------
 GITHUB_TOKEN = env_str("GITHUB_TOKEN") or ""
 GITHUB_API_URL = (env_str("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
+# Avatars come from GitHub's avatar host; GitHub Enterprise (and the offline fake GitHub) serve
+# them from the API's own origin, so that origin is allowed too when it is not github.com's.
+_github_api = urlsplit(GITHUB_API_URL)
+GITHUB_AVATAR_ORIGINS = ["https://avatars.githubusercontent.com"]
+if _github_api.hostname != "api.github.com" and _github_api.scheme in ("http", "https"):
+    GITHUB_AVATAR_ORIGINS.append(f"{_github_api.scheme}://{_github_api.netloc}")
 GITHUB_CONNECT_TIMEOUT = 3.05
 GITHUB_READ_TIMEOUT = 10
 # Base of the jittered exponential wait between retries of a 5xx/timeout (github_stats.client).
@@ -291,7 +298,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https://avatars.githubusercontent.com"],
+        "img-src": ["'self'", "data:", *GITHUB_AVATAR_ORIGINS],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import sys
 
+from tests.fakegithub import render
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import FakeState
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-autocreate", action="store_true", help="unknown logins are 404")
     args = parser.parse_args(argv)
 
+    render.AVATARS_FROM_SELF = True  # a demo must not fetch pictures from the internet
     state = FakeState(seed=args.seed, autocreate=not args.no_autocreate)
     for login, repos in args.user:
         state.add_user(login, repos=repos)

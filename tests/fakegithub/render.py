@@ -17,6 +17,35 @@ def iso(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
+# None: GitHub's own avatar host, as in the recordings (tests; browser tests stub images).
+# The offline demo (`python -m tests.fakegithub`) sets it to serve avatars itself, as GitHub
+# Enterprise serves /avatars/ from its own host, so the demo never reaches the internet.
+AVATARS_FROM_SELF = False
+
+
+def avatar_url(account: FakeAccount, api: str) -> str:
+    if AVATARS_FROM_SELF:
+        return f"{api}/avatars/u/{account.id}?v=4"
+    return f"https://avatars.githubusercontent.com/u/{account.id}?v=4"
+
+
+def avatar_svg(ident: int) -> bytes:
+    """A deterministic identicon-like picture: a coloured disc with a 5x5 symmetric pattern."""
+    hue = (ident * 47) % 360
+    cells = []
+    for row in range(5):
+        for col in range(3):
+            if (ident >> (row * 3 + col)) & 1:
+                for x in {col, 4 - col}:
+                    x_px, y_px = 10 + x * 16, 10 + row * 16
+                    cells.append(f'<rect x="{x_px}" y="{y_px}" width="16" height="16"/>')
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+        f'<rect width="100" height="100" fill="hsl({hue} 45% 92%)"/>'
+        f'<g fill="hsl({hue} 55% 45%)">{"".join(cells)}</g></svg>'
+    ).encode()
+
+
 def node_id(kind: str, ident: int) -> str:
     """GitHub's legacy global ids: base64 of "04:User327146" and the like."""
     return base64.b64encode(f"{len(kind):02d}:{kind}{ident}".encode()).decode()
@@ -29,7 +58,7 @@ def simple_user(account: FakeAccount, api: str) -> dict[str, Any]:
         "login": login,
         "id": account.id,
         "node_id": account.node_id,
-        "avatar_url": f"https://avatars.githubusercontent.com/u/{account.id}?v=4",
+        "avatar_url": avatar_url(account, api),
         "gravatar_id": "",
         "url": user_api,
         "html_url": f"{WEB}/{login}",
@@ -86,7 +115,7 @@ def org_json(account: FakeAccount, api: str) -> dict[str, Any]:
         "issues_url": f"{org_api}/issues",
         "members_url": f"{org_api}/members{{/member}}",
         "public_members_url": f"{org_api}/public_members{{/member}}",
-        "avatar_url": f"https://avatars.githubusercontent.com/u/{account.id}?v=4",
+        "avatar_url": avatar_url(account, api),
         "description": account.bio,
         "name": account.name,
         "company": account.company,

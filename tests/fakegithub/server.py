@@ -99,6 +99,12 @@ class _Handler(BaseHTTPRequestHandler):
                 request_json = None
         logged = {name: self.headers[name] for name in _LOGGED_HEADERS if name in self.headers}
 
+        if method == "GET" and path.startswith("/avatars/u/"):
+            # GitHub's avatar host: no token, no rate limit, not an API request.
+            ident = path.rsplit("/", 1)[-1]
+            self._send_avatar(int(ident) if ident.isdigit() else 0)
+            return
+
         fault = state.take_fault(method, path, query)
         if fault is not None and fault.kind == "disconnect":
             state.record(RequestRecord(method, path, query, 0, logged, False, request_json))
@@ -501,6 +507,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if payload:
             self.wfile.write(payload)
+
+    def _send_avatar(self, ident: int) -> None:
+        payload = render.avatar_svg(ident)
+        self.send_response(200, "OK")
+        self.send_header("Content-Type", "image/svg+xml")
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Cache-Control", "max-age=300")
+        self.end_headers()
+        self.wfile.write(payload)
 
     def _api_base(self) -> str:
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])

@@ -338,3 +338,24 @@ def test_startable_from_the_command_line():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_demo_mode_serves_avatars_itself_without_spending_quota(fake_github, monkeypatch):
+    from tests.fakegithub import render
+
+    monkeypatch.setattr(render, "AVATARS_FROM_SELF", True)
+    fake_github.state.add_user("pictured", repos=1)
+    profile = requests.get(f"{fake_github.url}/users/pictured", timeout=5).json()
+    assert profile["avatar_url"].startswith(f"{fake_github.url}/avatars/u/")
+    before = fake_github.state.budget("core").used
+    picture = requests.get(profile["avatar_url"], timeout=5)
+    assert picture.status_code == 200
+    assert picture.headers["Content-Type"] == "image/svg+xml"
+    assert picture.content.startswith(b"<svg")
+    assert fake_github.state.budget("core").used == before
+
+
+def test_tests_see_githubs_own_avatar_host_by_default(fake_github):
+    fake_github.state.add_user("plain", repos=1)
+    profile = requests.get(f"{fake_github.url}/users/plain", timeout=5).json()
+    assert profile["avatar_url"].startswith("https://avatars.githubusercontent.com/u/")
