@@ -65,4 +65,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 # WEB_CONCURRENCY sets the number of gunicorn workers (default 2). No access log:
 # request lines carry query strings, and the Django logs already redact what they show.
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --worker-tmp-dir /dev/shm --timeout 30 --graceful-timeout 30"]
+# Metrics: every gunicorn worker writes its counters into one fresh folder (tmpfs), so a scrape
+# of any worker sums them all (prometheus-client multiprocess mode; docs/operations.md).
+CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=/dev/shm/gitpulse-metrics && rm -rf $PROMETHEUS_MULTIPROC_DIR && mkdir -p $PROMETHEUS_MULTIPROC_DIR && exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --worker-tmp-dir /dev/shm --timeout 30 --graceful-timeout 30"]

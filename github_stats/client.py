@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import backoff
 import requests
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from github_stats.exceptions import (
     GitHubBadCredentials,
@@ -209,6 +210,10 @@ class GitHubClient:
         # Inside a web request never sleep: raise RateLimited and let the caller re-queue.
         self.may_sleep = may_sleep
         self._session = session or requests.Session()
+        # Observers of every answer (the metrics counter), named in settings so the transport
+        # imports nothing of ours; a hook must never raise.
+        for hook_path in getattr(settings, "GITHUB_RESPONSE_HOOKS", ()):
+            self._session.hooks["response"].append(import_string(hook_path))
         self._sleep = sleep or time.sleep
         self._timeout = timeout or (
             float(settings.GITHUB_CONNECT_TIMEOUT),

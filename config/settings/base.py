@@ -229,6 +229,8 @@ _github_api = urlsplit(GITHUB_API_URL)
 GITHUB_AVATAR_ORIGINS = ["https://avatars.githubusercontent.com"]
 if _github_api.hostname != "api.github.com" and _github_api.scheme in ("http", "https"):
     GITHUB_AVATAR_ORIGINS.append(f"{_github_api.scheme}://{_github_api.netloc}")
+# Called with every GitHub response (requests response hooks): GitHub answers by status.
+GITHUB_RESPONSE_HOOKS = ["config.metrics.github_response_hook"]
 GITHUB_CONNECT_TIMEOUT = 3.05
 GITHUB_READ_TIMEOUT = 10
 # Base of the jittered exponential wait between retries of a 5xx/timeout (github_stats.client).

@@ -177,6 +177,23 @@ def test_github_responses_are_counted_by_status_through_the_session_hook(
     assert _value(samples, "gitpulse_github_responses_total", status="404") == 1
 
 
+def test_the_github_client_reports_every_answer_to_the_metrics(
+    metrics_token,
+    fake_github,  # noqa: F811
+):
+    from github_stats.client import GitHubClient
+    from github_stats.exceptions import NotFound
+
+    fake_github.state.add_user("hooked")
+    client = GitHubClient(base_url=fake_github.url, token="")
+    client.account_get(login="hooked")
+    with pytest.raises(NotFound):
+        client.account_get(login="nobody-at-all")
+    samples = _scrape()["gitpulse_github_responses"]
+    assert _value(samples, "gitpulse_github_responses_total", status="200") == 1
+    assert _value(samples, "gitpulse_github_responses_total", status="404") == 1
+
+
 def test_the_celery_queue_length_is_read_from_the_broker(metrics_token, settings):
     from tests.services import require_redis
 
