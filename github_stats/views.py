@@ -10,6 +10,7 @@ main partial, retargeted (HX-Retarget) over the whole page body so the data swap
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
@@ -27,7 +28,7 @@ from django_htmx.http import push_url, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from config.ratelimits import RateLimitExceeded, RateLimitUnavailable, rate_limit_hit
-from github_stats import selectors
+from github_stats import fragments, selectors
 from github_stats.decorators import login_required_htmx
 from github_stats.exceptions import AccountHidden, GitHubStatsError, InvalidLogin, NotFound
 from github_stats.models import Account, JobStatus, RefreshJob
@@ -220,22 +221,26 @@ def _queue_refresh(
 
 
 def _dashboard_context(
-    request: HtmxHttpRequest, account: Account, *, job: RefreshJob | None, full: bool = True
+    request: HtmxHttpRequest,
+    account: Account,
+    *,
+    job: RefreshJob | None,
+    parts: Sequence[str] = fragments.PAGE_PARTS,
+    full: bool = True,
 ) -> dict[str, Any]:
-    query = RepoQuery.parse(request.GET)
+    """The account's parts come rendered from the fragment cache; what is about the person
+    looking (tracking state, the refresh line, CSRF tokens) is rendered around them."""
     days = _history_days(request)
-    dashboard, repos, history = selectors.account_page_data(
-        account=account, repo_query=query, history_days=days
+    page = fragments.account_fragments(
+        account=account, repo_query=RepoQuery.parse(request.GET), history_days=days, parts=parts
     )
     return {
         "login": account.login,
-        "profile": dashboard.profile,
-        "dashboard": dashboard,
-        "repos": repos,
-        "history": history,
+        "profile": selectors.account_profile(account=account),
+        "fragments": page,
+        "repo_query": page.repo_query,
         "history_days": days,
         "history_ranges": HISTORY_RANGES,
-        "default_history_days": DEFAULT_HISTORY_DAYS,
         "is_tracked": selectors.account_is_tracked(user=request.user, account=account)
         if full
         else None,
@@ -247,7 +252,7 @@ def _dashboard_context(
 
 
 def _canonical_url(context: dict[str, Any]) -> str:
-    params = context["repos"].query.params()
+    params = context["repo_query"].params()
     if context["history_days"] != DEFAULT_HISTORY_DAYS:
         params["days"] = str(context["history_days"])
     return f"{context['page_url']}?{urlencode(params)}" if params else context["page_url"]
@@ -328,7 +333,8 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     if target in ("repos", "history") and not request.htmx.history_restore_request:
         # The table or the charts alone (no tracking state, no refresh queued), with the other
         # region's links out of band so both keep carrying the whole state in their URLs.
-        context = _dashboard_context(request, account, job=None, full=False)
+        parts = fragments.REPOS_PARTS if target == "repos" else fragments.HISTORY_PARTS
+        context = _dashboard_context(request, account, job=None, parts=parts, full=False)
         response = TemplateResponse(request, f"{ACCOUNT_TEMPLATE}#{target}_swap", context)
         # The canonical URL of this state (the filter form's raw query string is not).
         return push_url(response, _canonical_url(context))
