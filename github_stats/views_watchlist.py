@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from github_stats import selectors
+from github_stats import fragments, selectors
 from github_stats.decorators import login_required_htmx
 from github_stats.exceptions import AccountHidden, InvalidLogin
 from github_stats.models import Account
@@ -57,7 +57,9 @@ def _list_url(sort: WatchlistSortKey) -> str:
 def _context(request: HtmxHttpRequest, sort: WatchlistSortKey, **extra: Any) -> dict[str, Any]:
     rows = selectors.watchlist_rows(user=request.user, sort=sort)
     return {
-        "rows": rows,
+        # Each account's cells come rendered from the fragment cache; the Untrack buttons (CSRF
+        # token, this person's sort) are rendered around them.
+        "rows": fragments.watchlist_items(rows=rows),
         "sort": sort,
         "sorts": [(key, label, _list_url(key)) for key, label in SORT_LABELS.items()],
         "days": WATCHLIST_DAYS,
