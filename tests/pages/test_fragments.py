@@ -117,9 +117,7 @@ def test_a_refresh_makes_the_next_watchlist_show_new_data(client_logged_in, user
 
 
 @pytest.mark.parametrize("path", ["/u/hostile", "/watchlist/"])
-def test_a_script_payload_is_still_escaped_when_served_from_the_cache(
-    client_logged_in, user, path
-):
+def test_a_script_payload_is_still_escaped_when_served_from_the_cache(client_logged_in, user, path):
     hostile = AccountFactory(login="hostile", name=SCRIPT, bio=SCRIPT)
     RepositoryFactory(owner=hostile, name="payload", description=SCRIPT, language=SCRIPT)
     TrackingFactory(user=user, account=hostile)
