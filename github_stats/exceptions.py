@@ -45,9 +45,7 @@ class RateLimited(GitHubStatsError):
     def __init__(self, reset_at: datetime, message: str = "", *, secondary: bool = False) -> None:
         self.reset_at = reset_at
         self.secondary = secondary
-        super().__init__(
-            message or f"GitHub's rate limit is used up until {reset_at:%H:%M} UTC."
-        )
+        super().__init__(message or f"GitHub's rate limit is used up until {reset_at:%H:%M} UTC.")
 
 
 class GitHubUnavailable(GitHubStatsError):

@@ -150,9 +150,7 @@ def account_refresh(
     before = replace(client.stats)
     now = now or timezone.now()
     try:
-        return _refresh(
-            account=account, asked_login=login, client=client, now=now, before=before
-        )
+        return _refresh(account=account, asked_login=login, client=client, now=now, before=before)
     except (NotFound, GitHubUnavailable, RateLimited) as exc:
         if account is not None:
             _record_failure(account, exc, now=now)
