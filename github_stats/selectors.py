@@ -598,19 +598,9 @@ def _build_repo_page(account: Account, query: RepoQuery) -> RepoPage:
         query = replace(query, page=num_pages)
     start = (query.page - 1) * REPOS_PER_PAGE
     page = list(
-        repos.order_by(*_REPO_ORDER[query.sort]).only(
-            "name",
-            "description",
-            "language",
-            "stars",
-            "forks",
-            "open_issues",
-            "is_fork",
-            "archived",
-            "pushed_at",
-            "html_url",
-            "topics",
-        )[start : start + REPOS_PER_PAGE]
+        repos.order_by(*_REPO_ORDER[query.sort]).only(*_REPO_ROW_FIELDS)[
+            start : start + REPOS_PER_PAGE
+        ]
     )
     rows = [_repo_row(repo, account.login) for repo in page]
     return RepoPage(rows=rows, query=query, total=total, num_pages=num_pages)

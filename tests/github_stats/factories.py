@@ -15,6 +15,7 @@ from github_stats.models import (
     RefreshStatus,
     Repository,
     Tracking,
+    today_utc,
 )
 from tests.factories import UserFactory
 
@@ -66,7 +67,7 @@ class AccountSnapshotFactory(factory.django.DjangoModelFactory):
         model = AccountSnapshot
 
     account = factory.SubFactory(AccountFactory)
-    date = factory.LazyFunction(lambda: timezone.now().date())
+    date = factory.LazyFunction(today_utc)
     followers = 10
     following = 3
     public_repos = 2

@@ -1,76 +1,52 @@
-"""Rows for the page tests. (tests/github_stats/factories.py may grow its own; these stay small.)"""
+"""Rows for the page tests: the pipeline's factories with a fuller profile, so every part of a
+page has something to show."""
 
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from github_stats.models import Account, AccountSnapshot, Repository, Tracking, today_utc
+from github_stats.models import AccountSnapshot, today_utc
+from tests.github_stats import factories as stored
 
 
-class AccountFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Account
-
-    github_id = factory.Sequence(lambda n: 10_000 + n)
-    login = factory.Sequence(lambda n: f"person-{n}")
-    kind = "user"
+class AccountFactory(stored.AccountFactory):
     name = factory.LazyAttribute(lambda o: o.login.replace("-", " ").title())
     bio = "Builds things."
     company = "@acme"
     location = "Lisbon"
     blog = "https://example.com"
-    avatar_url = factory.LazyAttribute(
-        lambda o: f"https://avatars.githubusercontent.com/u/{o.github_id}?v=4"
-    )
-    html_url = factory.LazyAttribute(lambda o: f"https://github.com/{o.login}")
     followers = 1200
     following = 30
     public_repos = 3
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3000))
-    fetched_at = factory.LazyFunction(timezone.now)
-    refresh_status = "ok"
 
 
-class RepositoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Repository
-
-    github_id = factory.Sequence(lambda n: 500_000 + n)
+class RepositoryFactory(stored.RepositoryFactory):
     owner = factory.SubFactory(AccountFactory)
-    name = factory.Sequence(lambda n: f"project-{n}")
     description = "A useful project."
-    language = "Python"
     language_bytes = factory.LazyFunction(lambda: {"Python": 9000, "HTML": 1000})
     stars = 10
     forks = 2
     open_issues = 1
     watchers = 10
-    html_url = factory.LazyAttribute(lambda o: f"https://github.com/{o.owner.login}/{o.name}")
     pushed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=400))
-    fetched_at = factory.LazyFunction(timezone.now)
     topics = factory.LazyFunction(lambda: ["django", "htmx"])
 
 
-class SnapshotFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = AccountSnapshot
-
+class SnapshotFactory(stored.AccountSnapshotFactory):
     account = factory.SubFactory(AccountFactory)
-    date = factory.LazyFunction(today_utc)
     followers = 1200
     following = 30
     public_repos = 3
     total_stars = 100
     total_forks = 20
+    non_fork_stars = 0
+    non_fork_forks = 0
 
 
-class TrackingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Tracking
-
-    user = factory.SubFactory("tests.factories.UserFactory")
+class TrackingFactory(stored.TrackingFactory):
     account = factory.SubFactory(AccountFactory)
 
 
