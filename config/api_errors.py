@@ -4,7 +4,9 @@
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -77,7 +79,52 @@ def _seconds_until(moment: datetime) -> int:
     return max(1, math.ceil((moment - datetime.now(UTC)).total_seconds()))
 
 
+@dataclass(frozen=True)
+class _FixedAnswer:
+    status: int
+    error: str
+    message: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# Failures whose answer never depends on the request or on the exception's details.
+_FIXED_ANSWERS: dict[type[Exception], _FixedAnswer] = {
+    CsrfFailed: _FixedAnswer(
+        403,
+        "csrf_failed",
+        "A signed-in browser must send the CSRF token (X-CSRFToken) on this method.",
+    ),
+    IdempotencyKeyReused: _FixedAnswer(
+        409,
+        "idempotency_key_reused",
+        "This Idempotency-Key was used for a different request; use a new key.",
+    ),
+    IdempotencyKeyInFlight: _FixedAnswer(
+        409,
+        "idempotency_key_in_flight",
+        "A request with this Idempotency-Key is still being served; retry shortly.",
+        {"Retry-After": "1"},
+    ),
+}
+
+
+def _respond_fixed(
+    api: NinjaAPI, answer: _FixedAnswer, request: HttpRequest, exc: Exception
+) -> HttpResponse:
+    return _respond(
+        api,
+        request,
+        status=answer.status,
+        error=answer.error,
+        message=answer.message,
+        headers=answer.headers,
+    )
+
+
 def api_error_handlers_install(api: NinjaAPI) -> None:
+    for exc_class, answer in _FIXED_ANSWERS.items():
+        api.add_exception_handler(exc_class, partial(_respond_fixed, api, answer))
+
     def handler(exc_class: type[Exception]) -> Callable[[Callable[..., Any]], Any]:
         def register(func: Callable[[HttpRequest, Any], HttpResponse]) -> Any:
             api.add_exception_handler(exc_class, func)
@@ -112,16 +159,6 @@ def api_error_handlers_install(api: NinjaAPI) -> None:
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
 
-    @handler(CsrfFailed)
-    def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
-        return _respond(
-            api,
-            request,
-            status=403,
-            error="csrf_failed",
-            message="A signed-in browser must send the CSRF token (X-CSRFToken) on this method.",
-        )
-
     @handler(RateLimitExceeded)
     def rate_limit_exceeded(request: HttpRequest, exc: RateLimitExceeded) -> HttpResponse:
         return _respond(
@@ -143,29 +180,6 @@ def api_error_handlers_install(api: NinjaAPI) -> None:
             error="service_unavailable",
             message="Refreshes are paused while our rate-limit store is unreachable.",
             headers={"Retry-After": str(exc.retry_after)},
-        )
-
-    @handler(IdempotencyKeyReused)
-    def idempotency_key_reused(request: HttpRequest, exc: IdempotencyKeyReused) -> HttpResponse:
-        return _respond(
-            api,
-            request,
-            status=409,
-            error="idempotency_key_reused",
-            message="This Idempotency-Key was used for a different request; use a new key.",
-        )
-
-    @handler(IdempotencyKeyInFlight)
-    def idempotency_key_in_flight(
-        request: HttpRequest, exc: IdempotencyKeyInFlight
-    ) -> HttpResponse:
-        return _respond(
-            api,
-            request,
-            status=409,
-            error="idempotency_key_in_flight",
-            message="A request with this Idempotency-Key is still being served; retry shortly.",
-            headers={"Retry-After": "1"},
         )
 
     @handler(GitHubStatsError)

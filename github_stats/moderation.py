@@ -27,33 +27,32 @@ def account_hide(
     reason = reason.strip()
     if not reason:
         raise ValueError("Hiding an account needs a reason.")
+    _set_hidden(account=account, hidden=True, reason=reason, actor=actor, request=request)
+
+
+def account_unhide(
+    *, account: Account, actor: Any, reason: str = "", request: HttpRequest | None = None
+) -> None:
+    _set_hidden(account=account, hidden=False, reason=reason, actor=actor, request=request)
+
+
+def _set_hidden(
+    *, account: Account, hidden: bool, reason: str, actor: Any, request: HttpRequest | None
+) -> None:
+    """The account's hidden flag and its audit entry in one transaction; an unhidden account
+    keeps no hiding reason (the audit log keeps why it was unhidden)."""
+    kept_reason = reason if hidden else ""
     with transaction.atomic():
-        Account.objects.filter(pk=account.pk).update(hidden=True, hidden_reason=reason)
-        account.hidden, account.hidden_reason = True, reason
+        Account.objects.filter(pk=account.pk).update(hidden=hidden, hidden_reason=kept_reason)
+        account.hidden, account.hidden_reason = hidden, kept_reason
         audit_log_write(
-            action=AuditAction.ACCOUNT_HIDE,
+            action=AuditAction.ACCOUNT_HIDE if hidden else AuditAction.ACCOUNT_UNHIDE,
             actor=actor,
             target=account,
             reason=reason,
             request=request,
         )
     # Cached dashboards of the account must not outlive the decision.
-    account_cache_invalidate(account_id=account.pk)
-
-
-def account_unhide(
-    *, account: Account, actor: Any, reason: str = "", request: HttpRequest | None = None
-) -> None:
-    with transaction.atomic():
-        Account.objects.filter(pk=account.pk).update(hidden=False, hidden_reason="")
-        account.hidden, account.hidden_reason = False, ""
-        audit_log_write(
-            action=AuditAction.ACCOUNT_UNHIDE,
-            actor=actor,
-            target=account,
-            reason=reason,
-            request=request,
-        )
     account_cache_invalidate(account_id=account.pk)
 
 

@@ -103,27 +103,28 @@ def _find_account(request: HtmxHttpRequest, login: str) -> Account | HttpRespons
 @require_POST
 def untrack(request: HtmxHttpRequest, login: str) -> HttpResponse:
     """Stop watching an account (already not watched is fine)."""
-    found = _find_account(request, login)
-    if isinstance(found, HttpResponse):
-        return found
-    tracking_remove(user=request.user, account=found)  # type: ignore[arg-type]
-    sort = parse_sort(request.POST.get("sort"))
-    if request.htmx:
-        return _render_list(request, _context(request, sort, removed=found.login))
-    messages.success(request, f"You no longer watch {found.login}.")
-    return redirect(_list_url(sort))
+    return _change_tracking(request, login, watch=False)
 
 
 @login_required_htmx
 @require_POST
 def track(request: HtmxHttpRequest, login: str) -> HttpResponse:
     """Watch an account again: the list's Undo."""
+    return _change_tracking(request, login, watch=True)
+
+
+def _change_tracking(request: HtmxHttpRequest, login: str, *, watch: bool) -> HttpResponse:
     found = _find_account(request, login)
     if isinstance(found, HttpResponse):
         return found
-    tracking_add(user=request.user, account=found)  # type: ignore[arg-type]
+    change = tracking_add if watch else tracking_remove
+    change(user=request.user, account=found)  # type: ignore[arg-type]
     sort = parse_sort(request.POST.get("sort"))
     if request.htmx:
-        return _render_list(request, _context(request, sort, added=found.login))
-    messages.success(request, f"You watch {found.login} again.")
+        outcome = {"added": found.login} if watch else {"removed": found.login}
+        return _render_list(request, _context(request, sort, **outcome))
+    if watch:
+        messages.success(request, f"You watch {found.login} again.")
+    else:
+        messages.success(request, f"You no longer watch {found.login}.")
     return redirect(_list_url(sort))
