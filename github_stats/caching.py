@@ -1,7 +1,8 @@
-"""One cache version per account, bumped by every refresh that stores something.
+"""Cache versions: one per account, replaced by every refresh that stores something (and by
+moderation), and one per person's watchlist, replaced by every Track and Untrack.
 
-Cached views and selector results of an account put its version in their keys, so a refresh
-invalidates them all at once without knowing what they are:
+Cached views and selector results put the versions they depend on in their keys (or beside
+their entries), so a change invalidates them all at once without knowing what they are:
 
     key = f"dashboard:{account.pk}:{account_cache_version(account_id=account.pk)}:{sort}"
 
@@ -21,8 +22,27 @@ from github_stats.models import account_cache_version_key
 _VERSION_TIMEOUT = 30 * 24 * 60 * 60
 
 
+def watchlist_cache_version_key(user_id: int) -> str:
+    return f"github_stats:watchlist:{user_id}:version"
+
+
 def account_cache_version(*, account_id: int) -> str:
-    key = account_cache_version_key(account_id)
+    return _version(account_cache_version_key(account_id))
+
+
+def account_cache_invalidate(*, account_id: int) -> None:
+    _replace(account_cache_version_key(account_id))
+
+
+def watchlist_cache_version(*, user_id: int) -> str:
+    return _version(watchlist_cache_version_key(user_id))
+
+
+def watchlist_cache_invalidate(*, user_id: int) -> None:
+    _replace(watchlist_cache_version_key(user_id))
+
+
+def _version(key: str) -> str:
     version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex
@@ -32,5 +52,5 @@ def account_cache_version(*, account_id: int) -> str:
     return str(version)
 
 
-def account_cache_invalidate(*, account_id: int) -> None:
-    cache.set(account_cache_version_key(account_id), uuid.uuid4().hex, timeout=_VERSION_TIMEOUT)
+def _replace(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, timeout=_VERSION_TIMEOUT)

@@ -20,7 +20,7 @@ Keys (one `get_many` per page for every fragment it shows):
 
 Relative times ("12 min ago") are not frozen in the cache: the `<time>` elements the `reltime` tag
 renders are kept, and their text is worked out again for this moment on every read
-(`_current_times`); only the tag's own markup can match, since GitHub's strings are escaped.
+(`current_times`); only the tag's own markup can match, since GitHub's strings are escaped.
 
 Nothing about the person looking is ever in a fragment (Track/Untrack state, CSRF token, messages,
 the Refresh button or a job's state): the page renders those around the fragments. Fragments are
@@ -79,6 +79,7 @@ class DashboardFragments:
     """Rendered parts of /u/<login>; the ones not asked for are empty."""
 
     repo_query: RepoQuery  # the table's state as shown (a page past the end is the last one)
+    cache_version: str  # the account's, as read before its parts (github_stats/page_cache.py)
     profile: SafeString = _NOTHING
     figures: SafeString = _NOTHING
     history: SafeString = _NOTHING
@@ -115,9 +116,9 @@ def account_fragments(
     now = now or timezone.now()
     if history_days not in selectors.HISTORY_RANGES:
         history_days = DEFAULT_HISTORY_DAYS
-    keys = account_fragment_keys(
-        account=account, repo_query=repo_query, history_days=history_days, parts=parts, now=now
-    )
+    version = account_cache_version(account_id=account.pk)
+    prefix = _prefix_of(account.pk, version, account.fetched_at, today_utc(now))
+    keys = {part: f"{prefix}:{_part_name(part, repo_query, history_days)}" for part in parts}
     found: dict[str, Any] = cache.get_many(list(keys.values()))
     values = {part: found[key] for part, key in keys.items() if key in found}
 
@@ -127,9 +128,9 @@ def account_fragments(
         cache.set_many({keys[part]: value for part, value in rendered.items()}, CACHE_TIMEOUT)
         values.update(rendered)
 
-    html = {part: _current_times(values[part][0], now) for part in parts}
+    html = {part: current_times(values[part][0], now) for part in parts}
     shown_query = RepoQuery.parse(values["repos"][1]) if "repos" in values else repo_query
-    return DashboardFragments(repo_query=shown_query, **html)
+    return DashboardFragments(repo_query=shown_query, cache_version=version, **html)
 
 
 def account_fragment_keys(
@@ -206,7 +207,7 @@ def watchlist_items(
             # Not about the person: the same URL for everyone (the session says whose list).
             untrack_url = reverse("watchlist_untrack", kwargs={"login": row.profile.login})
             missing[key] = (html, untrack_url)
-        html = _current_times(html, now)
+        html = current_times(html, now)
         items.append(WatchlistItem(row=row, html=html, untrack_url=untrack_url))
     if missing:
         cache.set_many(missing, CACHE_TIMEOUT)
@@ -237,11 +238,11 @@ def _prefix(account: Account, today: date) -> str:
 def _prefix_of(account_id: int, version: str, fetched_at: datetime | None, today: date) -> str:
     fetched = int(fetched_at.timestamp()) if fetched_at else 0
     day = today.isoformat()
-    return f"github_stats:frag:{account_id}:{version}:{fetched}:{day}:{_code_digest()}"
+    return f"github_stats:frag:{account_id}:{version}:{fetched}:{day}:{code_digest()}"
 
 
 @lru_cache(maxsize=1)
-def _code_digest() -> str:
+def code_digest() -> str:
     """Of the templates and the modules that shape the cached markup (read once per process)."""
     digest = hashlib.sha256()
     engine = engines["django"].engine  # type: ignore[attr-defined]
@@ -260,7 +261,7 @@ def _code_digest() -> str:
 _RELATIVE_TIME = re.compile(r'<time datetime="([^"<>]+)" title="([^"<>]*)">[^<]*</time>')
 
 
-def _current_times(html: str, now: datetime) -> SafeString:
+def current_times(html: str, now: datetime) -> SafeString:
     """The fragment with its relative times ("12 min ago") as of `now`, not as of its render."""
 
     if "<time " not in html:  # the charts: most of the markup, and no relative time

@@ -148,13 +148,20 @@ class Account(models.Model):
         return account_cache_version_key(self.pk)
 
     def is_stale(self, now: datetime | None = None, *, ttl: timedelta | None = None) -> bool:
-        if self.fetched_at is None:
-            return True
-        ttl = ttl if ttl is not None else timedelta(seconds=settings.STATS_TTL)
-        return self.fetched_at < (now or timezone.now()) - ttl
+        return fetched_at_is_stale(self.fetched_at, now, ttl=ttl)
 
     def validators_usable(self, token: str) -> bool:
         return self.validators_token == token_fingerprint(token)
+
+
+def fetched_at_is_stale(
+    fetched_at: datetime | None, now: datetime | None = None, *, ttl: timedelta | None = None
+) -> bool:
+    """Never fetched, or longer than STATS_TTL ago."""
+    if fetched_at is None:
+        return True
+    ttl = ttl if ttl is not None else timedelta(seconds=settings.STATS_TTL)
+    return fetched_at < (now or timezone.now()) - ttl
 
 
 def account_cache_version_key(account_id: int) -> str:

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from github_stats.caching import watchlist_cache_invalidate
 from github_stats.client import GitHubClient, RequestStats
 from github_stats.exceptions import (
     AccountHidden,
@@ -217,10 +218,18 @@ def tracking_add(*, user: User, account: Account) -> Tracking:
     if account.hidden:
         raise AccountHidden()
     tracking, _ = Tracking.objects.get_or_create(user=user, account=account)
+    _watchlist_changed(user)
     return tracking
 
 
 def tracking_remove(*, user: User, account: Account) -> bool:
     """Take an account off a person's watchlist; False when it was not on it."""
     deleted, _ = Tracking.objects.filter(user=user, account=account).delete()
+    _watchlist_changed(user)
     return deleted > 0
+
+
+def _watchlist_changed(user: User) -> None:
+    # After the commit: a page rendered meanwhile must not be cached under the new version.
+    user_id = user.pk
+    transaction.on_commit(lambda: watchlist_cache_invalidate(user_id=user_id))

@@ -32,6 +32,7 @@ from github_stats import fragments, selectors
 from github_stats.decorators import login_required_htmx
 from github_stats.exceptions import AccountHidden, GitHubStatsError, InvalidLogin, NotFound
 from github_stats.models import Account, JobStatus, RefreshJob
+from github_stats.page_cache import DashboardPage, dashboard_page_context
 from github_stats.selectors import (
     DEFAULT_HISTORY_DAYS,
     HISTORY_RANGES,
@@ -281,6 +282,9 @@ def _poll_seconds(job: RefreshJob | None) -> int:
 @require_GET
 @vary_on_headers("HX-Request")
 def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
+    page = DashboardPage(request, login=login, state=_dashboard_state(request))
+    if (cached := page.cached()) is not None:
+        return cached
     try:
         account = selectors.account_find(login=login)
     except InvalidLogin as exc:
@@ -308,7 +312,7 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
             if problem is not None and problem.code != "rate_limited":
                 response = _render_problem(request, ACCOUNT_TEMPLATE, problem, login=login)
                 return _poll_response(response) if polling else response
-            context = {
+            context: dict[str, Any] = {
                 "login": login,
                 "job": job,
                 "job_problem": problem,
@@ -345,7 +349,21 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         if job is not None and job.is_finished:
             account.refresh_from_db()
     context = _dashboard_context(request, account, job=job)
-    return TemplateResponse(request, ACCOUNT_TEMPLATE, context)
+    context.update(dashboard_page_context(request))
+    response = TemplateResponse(request, ACCOUNT_TEMPLATE, context)
+    if job is None and context["job_problem"] is None:
+        page.store_when_rendered(
+            response, account=account, account_version=context["fragments"].cache_version
+        )
+    return response
+
+
+def _dashboard_state(request: HtmxHttpRequest) -> str:
+    """The table's and the history's state asked for, in one canonical form (unknown or
+    malformed parameters fall back to their defaults, as the page does)."""
+    params = RepoQuery.parse(request.GET).params()
+    params["days"] = str(_history_days(request))
+    return urlencode(params)
 
 
 def _account_or_problem(request: HtmxHttpRequest, login: str) -> Account | HttpResponse:

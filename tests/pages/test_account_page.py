@@ -48,11 +48,20 @@ def test_dashboard_shows_profile_figures_languages_history_and_repositories(
     assert "HX-Request" in response["Vary"]
 
 
-def test_cached_dashboard_is_a_constant_number_of_queries(
-    client_logged_in, account, django_assert_num_queries
+def test_a_dashboard_seen_before_is_one_query(client_logged_in, account, django_assert_num_queries):
+    client_logged_in.get("/u/octo-cat")  # fills the caches
+    # the user; the whole page from the page cache (github_stats/page_cache.py)
+    with django_assert_num_queries(1):
+        response = client_logged_in.get("/u/octo-cat")
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_cached_dashboard_without_its_page_is_a_constant_number_of_queries(
+    client_logged_in, account, settings, django_assert_num_queries
 ):
+    settings.DASHBOARD_PAGE_CACHE_SECONDS = 0
     client_logged_in.get("/u/octo-cat")  # fills the cache
-    # the user, the account lookup, the tracking state (session and selectors from the cache)
+    # the user, the account lookup, the tracking state (session and fragments from the cache)
     with django_assert_num_queries(3):
         response = client_logged_in.get("/u/octo-cat")
     assert response.status_code == HTTPStatus.OK
