@@ -94,6 +94,7 @@ class WatchlistItem:
     row: WatchlistRow
     html: SafeString
     untrack_url: str
+    cache_version: str  # the account's, as read before its cells (github_stats/page_cache.py)
 
     @property
     def profile(self) -> selectors.Profile:
@@ -208,7 +209,10 @@ def watchlist_items(
             untrack_url = reverse("watchlist_untrack", kwargs={"login": row.profile.login})
             missing[key] = (html, untrack_url)
         html = current_times(html, now)
-        items.append(WatchlistItem(row=row, html=html, untrack_url=untrack_url))
+        version = versions[row.profile.id]
+        items.append(
+            WatchlistItem(row=row, html=html, untrack_url=untrack_url, cache_version=version)
+        )
     if missing:
         cache.set_many(missing, CACHE_TIMEOUT)
     return items

@@ -32,7 +32,7 @@ from github_stats import fragments, selectors
 from github_stats.decorators import login_required_htmx
 from github_stats.exceptions import AccountHidden, GitHubStatsError, InvalidLogin, NotFound
 from github_stats.models import Account, JobStatus, RefreshJob
-from github_stats.page_cache import DashboardPage, dashboard_page_context
+from github_stats.page_cache import dashboard_page, page_context
 from github_stats.selectors import (
     DEFAULT_HISTORY_DAYS,
     HISTORY_RANGES,
@@ -282,8 +282,8 @@ def _poll_seconds(job: RefreshJob | None) -> int:
 @require_GET
 @vary_on_headers("HX-Request")
 def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
-    page = DashboardPage(request, login=login, state=_dashboard_state(request))
-    if (cached := page.cached()) is not None:
+    page = dashboard_page(request, login=login, state=_dashboard_state(request))
+    if page is not None and (cached := page.cached()) is not None:
         return cached
     try:
         account = selectors.account_find(login=login)
@@ -349,11 +349,13 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         if job is not None and job.is_finished:
             account.refresh_from_db()
     context = _dashboard_context(request, account, job=job)
-    context.update(dashboard_page_context(request))
+    context.update(page_context(request))
     response = TemplateResponse(request, ACCOUNT_TEMPLATE, context)
-    if job is None and context["job_problem"] is None:
+    if page is not None and job is None and context["job_problem"] is None:
         page.store_when_rendered(
-            response, account=account, account_version=context["fragments"].cache_version
+            response,
+            account_versions={account.pk: context["fragments"].cache_version},
+            fetched_at=[account.fetched_at],
         )
     return response
 

@@ -25,6 +25,7 @@ from github_stats import fragments, selectors
 from github_stats.decorators import login_required_htmx
 from github_stats.exceptions import AccountHidden, InvalidLogin
 from github_stats.models import Account
+from github_stats.page_cache import page_context, watchlist_page
 from github_stats.selectors import WATCHLIST_DAYS, WATCHLIST_SORTS, WatchlistSortKey
 from github_stats.services import tracking_add, tracking_remove
 
@@ -78,7 +79,20 @@ def _render_list(request: HtmxHttpRequest, context: dict[str, Any]) -> TemplateR
 @require_GET
 @vary_on_headers("HX-Request")
 def watchlist(request: HtmxHttpRequest) -> HttpResponse:
-    return _render_list(request, _context(request, parse_sort(request.GET.get("sort"))))
+    sort = parse_sort(request.GET.get("sort"))
+    page = watchlist_page(request, sort=sort)
+    if (cached := page.cached()) is not None:
+        return cached
+    context = _context(request, sort)
+    context.update(page_context(request))
+    response = _render_list(request, context)
+    items: list[fragments.WatchlistItem] = context["rows"]
+    page.store_when_rendered(
+        response,
+        account_versions={item.row.profile.id: item.cache_version for item in items},
+        fetched_at=[item.profile.fetched_at for item in items],
+    )
+    return response
 
 
 def _find_account(request: HtmxHttpRequest, login: str) -> Account | HttpResponse:

@@ -236,8 +236,8 @@ GITHUB_READ_TIMEOUT = 10
 # Base of the jittered exponential wait between retries of a 5xx/timeout (github_stats.client).
 GITHUB_RETRY_BASE_SECONDS = 1.0
 STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
-# A person's whole dashboard page, cached (github_stats/page_cache.py); 0 switches it off.
-DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 5 * 60)
+# A person's whole dashboard and watchlist pages, cached (github_stats/page_cache.py); 0 = off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 5 * 60)
 
 # --- JSON API (/api/v1/) ----------------------------------------------------------------------
 # Tokens for scripts come from django-allauth headless: the "app" client logs in with email and

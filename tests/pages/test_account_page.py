@@ -59,7 +59,7 @@ def test_a_dashboard_seen_before_is_one_query(client_logged_in, account, django_
 def test_cached_dashboard_without_its_page_is_a_constant_number_of_queries(
     client_logged_in, account, settings, django_assert_num_queries
 ):
-    settings.DASHBOARD_PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
     client_logged_in.get("/u/octo-cat")  # fills the cache
     # the user, the account lookup, the tracking state (session and fragments from the cache)
     with django_assert_num_queries(3):

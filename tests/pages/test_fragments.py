@@ -31,7 +31,7 @@ SENTINEL = '<p id="from-the-cache">served from the fragment cache</p>'
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     # The whole-page cache (tests/pages/test_page_cache.py) would answer before the fragments.
-    settings.DASHBOARD_PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

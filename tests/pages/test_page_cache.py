@@ -16,6 +16,7 @@ from github_stats.caching import account_cache_invalidate
 from github_stats.models import Account, RefreshJob, Tracking
 from github_stats.moderation import account_hide
 from github_stats.page_cache import CSRF_PLACEHOLDER
+from github_stats.services import tracking_add
 from tests.factories import UserFactory
 from tests.pages.factories import AccountFactory, RepositoryFactory, snapshots_for
 
@@ -143,10 +144,14 @@ def test_a_hidden_account_is_never_served_from_the_page_cache(client_logged_in, 
     assert "This account is not available" in response.content.decode()
 
 
-def test_stale_data_is_not_served_from_the_page_cache(client_logged_in, account, settings):
+def test_stale_data_is_not_served_from_the_page_cache(client_logged_in, account):
     client_logged_in.get(PAGE)
     assert not RefreshJob.objects.exists()
-    settings.STATS_TTL = 0  # everything stored is now stale
+    # Later: the data has turned stale since the page was cached.
+    _behind_the_caches_back(account, fetched_at=timezone.now() - timedelta(days=2))
+    (key,) = _page_keys()
+    watchlist_version, versions, _, packed = cache.get(key)
+    cache.set(key, (watchlist_version, versions, timezone.now(), packed))
     body = client_logged_in.get(PAGE).content.decode()
     # The normal path ran: it showed the data we have and queued a refresh.
     assert RefreshJob.objects.filter(login="page-org").exists()
@@ -184,15 +189,15 @@ def test_the_relative_times_are_told_for_now(client_logged_in, account):
     (key,) = _page_keys()
     entry = cache.get(key)
     # The page as if it had been rendered 3 hours ago, when it said "just now".
-    html = zlib.decompress(entry[4]).decode()
+    html = zlib.decompress(entry[3]).decode()
     html = re.sub(r"(Refreshed <time[^>]*>)[^<]*(</time>)", r"\1just now\2", html)
-    cache.set(key, (*entry[:4], zlib.compress(html.encode())))
+    cache.set(key, (*entry[:3], zlib.compress(html.encode())))
     body = client_logged_in.get(PAGE).content.decode()
     assert re.search(r"Refreshed <time[^>]*>5 min(utes)? ago</time>", body), body
 
 
 def test_the_page_cache_can_be_switched_off(client_logged_in, account, settings):
-    settings.DASHBOARD_PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
     client_logged_in.get(PAGE)
     assert _page_keys() == []
 
@@ -201,3 +206,91 @@ def test_an_invalid_login_is_refused_before_any_cache_read(client_logged_in):
     response = client_logged_in.get("/u/-not-valid-")
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert _page_keys() == []
+
+
+# --- The watchlist --------------------------------------------------------------------------
+
+WATCHLIST = "/watchlist/"
+
+
+@pytest.fixture
+def watched(user, account, django_capture_on_commit_callbacks):
+    """Two accounts on the person's watchlist, tracked as the pages do."""
+    other = AccountFactory(login="other-org", name="Other Org")
+    snapshots_for(other, days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking_add(user=user, account=account)
+        tracking_add(user=user, account=other)
+    return account, other
+
+
+def test_the_second_watchlist_visit_is_the_cached_page(
+    client_logged_in, watched, django_assert_num_queries
+):
+    client_logged_in.get(WATCHLIST)
+    _behind_the_caches_back(watched[0], name="Renamed Behind The Cache")
+    with django_assert_num_queries(1):  # the user
+        body = client_logged_in.get(WATCHLIST).content.decode()
+    assert "Renamed Behind The Cache" not in body
+    assert "Other Org" in body
+
+
+def test_a_refresh_of_any_watched_account_replaces_the_watchlist_page(client_logged_in, watched):
+    client_logged_in.get(WATCHLIST)
+    _behind_the_caches_back(watched[1], name="Refreshed Name", fetched_at=timezone.now())
+    account_cache_invalidate(account_id=watched[1].pk)
+    assert "Refreshed Name" in client_logged_in.get(WATCHLIST).content.decode()
+
+
+def test_untrack_from_the_list_replaces_the_watchlist_page(
+    client_logged_in, watched, django_capture_on_commit_callbacks
+):
+    client_logged_in.get(WATCHLIST)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_logged_in.post(f"{WATCHLIST}other-org/untrack", HTTP_HX_REQUEST="true")
+    assert "Other Org" not in client_logged_in.get(WATCHLIST).content.decode()
+
+
+def test_hiding_a_watched_account_replaces_the_watchlist_page(client_logged_in, user, watched):
+    client_logged_in.get(WATCHLIST)
+    account_hide(account=watched[1], reason="Spam", actor=user)
+    assert "Other Org" not in client_logged_in.get(WATCHLIST).content.decode()
+
+
+def test_the_watchlist_page_is_served_only_until_its_first_account_turns_stale(
+    client_logged_in, watched, settings
+):
+    nearly_stale = timezone.now() - timedelta(seconds=settings.STATS_TTL - 60)
+    _behind_the_caches_back(watched[1], fetched_at=nearly_stale)
+    client_logged_in.get(WATCHLIST)
+    (key,) = _page_keys()
+    fresh_until = cache.get(key)[2]
+    assert fresh_until == nearly_stale + timedelta(seconds=settings.STATS_TTL)
+
+
+def test_a_watchlist_with_a_stale_account_is_never_cached(client_logged_in, watched, settings):
+    _behind_the_caches_back(watched[1], fetched_at=timezone.now() - timedelta(days=2))
+    body = client_logged_in.get(WATCHLIST).content.decode()
+    assert "Stale" in body
+    assert _page_keys() == []
+
+
+def test_each_watchlist_order_is_its_own_page_and_htmx_is_never_served_one(
+    client_logged_in, watched
+):
+    client_logged_in.get(WATCHLIST)
+    client_logged_in.get(f"{WATCHLIST}?sort=name")
+    assert len(_page_keys()) == 2
+    partial = client_logged_in.get(WATCHLIST, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="watchlist")
+    assert "<!DOCTYPE html>" not in partial.content.decode()
+
+
+def test_the_cached_watchlists_untrack_form_works(csrf_client, user, watched):
+    csrf_client.force_login(user)
+    csrf_client.get(WATCHLIST)
+    body = csrf_client.get(WATCHLIST).content.decode()
+    assert CSRF_PLACEHOLDER not in body
+    token = TOKEN.search(body)[1]
+    response = csrf_client.post(f"{WATCHLIST}other-org/untrack", {"csrfmiddlewaretoken": token})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Tracking.objects.filter(user=user, account=watched[1]).exists()
