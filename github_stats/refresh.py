@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -362,10 +363,17 @@ def _apply_profile(row: Account, payload: AccountPayload) -> None:
 def _displace_login(payload: AccountPayload) -> None:
     """Another stored account may still hold this login: GitHub gave it to someone else after
     a rename. Park that row's login (login~github_id) until its own refresh finds its new one,
-    so the case-insensitive unique login never blocks this write."""
-    Account.objects.by_login(payload.login).exclude(github_id=payload.id).update(
-        login=Concat(F("login"), Value("~"), Cast("github_id", output_field=CharField()))
+    so the case-insensitive unique login never blocks this write. Its cached pages go with it:
+    the login's page now shows the account that holds it."""
+    parked = (
+        Account.objects.by_login(payload.login)
+        .exclude(github_id=payload.id)
+        .update(login=Concat(F("login"), Value("~"), Cast("github_id", output_field=CharField())))
     )
+    if parked:  # rare: only then the extra query (every parked row of this login; harmless)
+        parked_rows = Account.objects.filter(login__istartswith=f"{payload.login}~")
+        for account_id in parked_rows.values_list("pk", flat=True):
+            transaction.on_commit(partial(account_cache_invalidate, account_id=account_id))
 
 
 def _repository_row(repo: RepoPayload, stored: Repository | None, *, now: datetime) -> Repository:

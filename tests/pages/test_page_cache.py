@@ -16,6 +16,7 @@ from github_stats.caching import account_cache_invalidate
 from github_stats.models import Account, RefreshJob, Tracking
 from github_stats.moderation import account_hide
 from github_stats.page_cache import CSRF_PLACEHOLDER
+from github_stats.refresh import account_refresh
 from github_stats.services import tracking_add
 from tests.factories import UserFactory
 from tests.pages.factories import AccountFactory, RepositoryFactory, snapshots_for
@@ -294,3 +295,16 @@ def test_the_cached_watchlists_untrack_form_works(csrf_client, user, watched):
     response = csrf_client.post(f"{WATCHLIST}other-org/untrack", {"csrfmiddlewaretoken": token})
     assert response.status_code == HTTPStatus.FOUND
     assert not Tracking.objects.filter(user=user, account=watched[1]).exists()
+
+
+def test_a_login_taken_over_by_another_account_shows_its_new_holder(
+    client_logged_in, account, fake_github, django_capture_on_commit_callbacks
+):
+    client_logged_in.get(PAGE)
+    # GitHub gave "page-org" to someone else after a rename; a refresh of the login finds them.
+    fake_github.state.add_user("page-org", name="The New Holder")
+    with django_capture_on_commit_callbacks(execute=True):
+        account_refresh(login="page-org")
+    body = client_logged_in.get(PAGE).content.decode()
+    assert "The New Holder" in body
+    assert "Page Org" not in body
