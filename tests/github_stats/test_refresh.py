@@ -323,7 +323,7 @@ def _refresh_queries(login: str, client: GitHubClient, *, warm: bool) -> int:
     return len(queries)
 
 
-def test_a_cold_refresh_of_25_repositories_is_seven_queries(
+def test_a_cold_refresh_of_25_repositories_is_nine_queries(
     fake_github, github_client, django_assert_num_queries
 ):
     fake_github.state.add_user("alice", repos=25)
