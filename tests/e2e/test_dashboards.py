@@ -140,6 +140,25 @@ def test_refresh_then_track_and_find_it_on_the_watchlist(
     snap(screenshot, page, "watchlist-after-undo")
 
 
+def test_a_dashboard_from_the_page_cache_tracks_with_its_own_csrf_token(
+    logged_in_page: Page, logged_in_user, fake_github: FakeGitHub
+):
+    page = logged_in_page
+    fake_github.state.add_user("cached-e2e", repos=3)
+    fetch(page, "cached-e2e")  # the first visit refreshes (and is not cached)
+    fetch(page, "cached-e2e")  # rendered and cached
+    with page.expect_response(re.compile(r"/u/cached-e2e$")) as served:
+        fetch(page, "cached-e2e")  # from the page cache
+    assert served.value.ok
+    # htmx posts with the X-CSRFToken of <body>: the one swapped into the cached page.
+    page.locator("#track").get_by_role("button", name="Track").click()
+    expect(page.locator("#track").get_by_role("button", name="Tracking")).to_be_visible()
+    assert Tracking.objects.filter(user=logged_in_user, account__login="cached-e2e").exists()
+    # The Track replaced the cached page: a reload shows the new state.
+    page.reload()
+    expect(page.locator("#track").get_by_role("button", name="Tracking")).to_be_visible()
+
+
 def test_watchlist_sorts_with_htmx_and_keeps_the_url(
     logged_in_page: Page, logged_in_user, fake_github: FakeGitHub, screenshot
 ):
