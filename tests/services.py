@@ -45,3 +45,19 @@ def require_redis() -> None:
 
 def require_chromium() -> None:
     require(has_chromium(), f"no Chromium at {CHROMIUM_PATH}")
+
+
+def child_process_env(**overrides: str) -> dict[str, str]:
+    """The environment of a child process (a Celery worker, a scheduler) that must work on this
+    test run's PostgreSQL database, Redis cache and broker: this one's, pointed at them."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.development",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        **overrides,
+    }

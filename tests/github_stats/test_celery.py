@@ -7,7 +7,6 @@ cache.clear() FLUSHes the cache's db."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,12 +17,11 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import connection
 
 from config.celery import app as celery_app
 from github_stats.models import Account, JobStatus, RefreshJob, Repository
 from github_stats.services import account_refresh, refresh_request
-from tests.services import require_postgres, require_redis
+from tests.services import child_process_env, require_postgres, require_redis
 
 pytestmark = [pytest.mark.celery, pytest.mark.redis]
 
@@ -91,18 +89,7 @@ def test_a_worker_killed_mid_refresh_leaves_nothing_half_written_and_the_redeliv
     )
     # The third page of repositories hangs long enough for us to kill the worker meanwhile.
     fake_github.state.inject("/user/*/repos", "slow", seconds=8, count=1)
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.development",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "GITHUB_API_URL": fake_github.url,
-        "GITHUB_TOKEN": "",
-    }
+    env = child_process_env(GITHUB_API_URL=fake_github.url, GITHUB_TOKEN="")
     log = tmp_path / "worker.log"
     with log.open("wb") as log_file:
         worker = subprocess.Popen(

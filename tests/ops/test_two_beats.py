@@ -5,7 +5,6 @@ stale account is queued once and the broker gets one message per account (CI).""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -16,14 +15,13 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from github_stats.models import RefreshJob
 from tests.config.helpers import closed_loopback_port
 from tests.github_stats.factories import TrackingFactory
-from tests.services import require_postgres, require_redis
+from tests.services import child_process_env, require_postgres, require_redis
 
 pytestmark = [pytest.mark.celery, pytest.mark.redis]
 
@@ -53,18 +51,10 @@ def broker() -> Iterator[redis.Redis]:
 
 
 def _scheduler_process(start: float) -> subprocess.Popen[str]:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.development",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "GITHUB_API_URL": f"http://127.0.0.1:{closed_loopback_port()}",  # never called
-        "LOG_LEVEL": "WARNING",
-    }
+    env = child_process_env(
+        GITHUB_API_URL=f"http://127.0.0.1:{closed_loopback_port()}",  # never called
+        LOG_LEVEL="WARNING",
+    )
     code = "import django\ndjango.setup()\n" + TICK.format(start=start)
     return subprocess.Popen(
         [sys.executable, "-c", code],
