@@ -71,3 +71,32 @@ def test_email_goes_over_smtp_when_email_host_is_set():
         env={"EMAIL_HOST": "smtp.example.com"},
     )
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend", result.stderr
+
+
+_SESSION_PROBE = """
+import json
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import override_settings
+
+# A session written before the rotation, when the old key was the only one.
+with override_settings(SECRET_KEY="old-key-" + "o" * 50, SECRET_KEY_FALLBACKS=[]):
+    stored = SessionStore().encode({"_auth_user_id": "7"})
+print(json.dumps(SessionStore().decode(stored)))
+"""
+
+
+@pytest.mark.parametrize(
+    ("fallbacks", "session_after_rotation"),
+    [("old-key-" + "o" * 50, {"_auth_user_id": "7"}), ("", {})],
+    ids=["old-key-in-fallbacks-keeps-the-session", "without-fallbacks-signs-everyone-out"],
+)
+def test_a_rotated_secret_key_keeps_sessions_only_with_the_old_key_in_fallbacks(
+    fallbacks: str, session_after_rotation: dict
+):
+    result = run_django(
+        _SESSION_PROBE,
+        settings_module="config.settings.development",
+        env={"DJANGO_SECRET_KEY": "new-key-" + "n" * 50, "DJANGO_SECRET_KEY_FALLBACKS": fallbacks},
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == session_after_rotation
