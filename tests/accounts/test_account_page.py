@@ -1,3 +1,4 @@
+from datetime import timedelta
 from http import HTTPStatus
 
 from allauth.account.models import EmailAddress
@@ -5,6 +6,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from tests.factories import GitHubSocialAccountFactory, UserFactory
@@ -93,6 +95,21 @@ def test_delete_ends_every_session_of_the_user(client_logged_in: Client, user):
     assert _sessions_of(user) == []
     # Not even the cached copy lives on (cached_db sessions are read from the cache first).
     assert other_device.get("/account/").status_code == HTTPStatus.FOUND
+
+
+def test_delete_leaves_no_session_of_the_user_behind_even_an_expired_one(
+    client_logged_in: Client, user, other_user
+):
+    expired_device, other_person = Client(), Client()
+    expired_device.force_login(user)
+    other_person.force_login(other_user)
+    Session.objects.filter(session_key=expired_device.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    assert _sessions_of(user) == []
+    assert not Session.objects.filter(session_key=expired_device.session.session_key).exists()
+    assert len(_sessions_of(other_user)) == 1
 
 
 def test_delete_leaves_other_people_untouched(client_logged_in: Client, user, other_user):
