@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 
@@ -28,19 +27,19 @@ def user_sessions_end(*, user: User) -> int:
 
     Sessions have no foreign key to their user (the id is inside the signed data), so they are
     decoded one by one: only the unexpired ones. The expired ones (anybody's; they sign nobody in)
-    go in one DELETE first, as `manage.py clearsessions` would, so none keeps the id. This runs
-    only when someone deletes their account or staff sign them out; a per-user session index
-    (allauth.usersessions) would only know logins made through allauth, not the admin's."""
+    are cleared first with Django's own `clear_expired` (what `manage.py clearsessions` runs), so
+    none keeps the id. This runs only when someone deletes their account or staff sign them out; a
+    per-user session index (allauth.usersessions) would only know logins made through allauth,
+    not the admin's."""
     user_id = str(user.pk)
-    now = timezone.now()
-    Session.objects.filter(expire_date__lte=now).delete()
-    live_sessions = Session.objects.filter(expire_date__gt=now)
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    session_store.clear_expired()
     keys = [
         session.session_key
-        for session in live_sessions.only("session_key", "session_data").iterator()
+        for session in Session.objects.only("session_key", "session_data").iterator()
         if session.get_decoded().get(SESSION_KEY) == user_id
     ]
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store = session_store()
     for key in keys:
         store.delete(key)  # cached_db: the row and the cached copy, or the session lives on
     return len(keys)
