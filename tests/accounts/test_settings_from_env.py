@@ -73,13 +73,15 @@ def test_email_goes_over_smtp_when_email_host_is_set():
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend", result.stderr
 
 
+_OLD_KEY = "old-key-" + "o" * 50
 _SESSION_PROBE = """
 import json
+import os
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import override_settings
 
 # A session written before the rotation, when the old key was the only one.
-with override_settings(SECRET_KEY="old-key-" + "o" * 50, SECRET_KEY_FALLBACKS=[]):
+with override_settings(SECRET_KEY=os.environ["OLD_SECRET_KEY"], SECRET_KEY_FALLBACKS=[]):
     stored = SessionStore().encode({"_auth_user_id": "7"})
 print(json.dumps(SessionStore().decode(stored)))
 """
@@ -87,7 +89,7 @@ print(json.dumps(SessionStore().decode(stored)))
 
 @pytest.mark.parametrize(
     ("fallbacks", "session_after_rotation"),
-    [("old-key-" + "o" * 50, {"_auth_user_id": "7"}), ("", {})],
+    [(_OLD_KEY, {"_auth_user_id": "7"}), ("", {})],
     ids=["old-key-in-fallbacks-keeps-the-session", "without-fallbacks-signs-everyone-out"],
 )
 def test_a_rotated_secret_key_keeps_sessions_only_with_the_old_key_in_fallbacks(
@@ -96,7 +98,11 @@ def test_a_rotated_secret_key_keeps_sessions_only_with_the_old_key_in_fallbacks(
     result = run_django(
         _SESSION_PROBE,
         settings_module="config.settings.development",
-        env={"DJANGO_SECRET_KEY": "new-key-" + "n" * 50, "DJANGO_SECRET_KEY_FALLBACKS": fallbacks},
+        env={
+            "OLD_SECRET_KEY": _OLD_KEY,
+            "DJANGO_SECRET_KEY": "new-key-" + "n" * 50,
+            "DJANGO_SECRET_KEY_FALLBACKS": fallbacks,
+        },
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == session_after_rotation
