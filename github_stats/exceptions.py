@@ -1,29 +1,17 @@
-"""Domain exceptions. Services and the client raise these; one place maps them to JSON errors
-(config/api.py) and views map them to error fragments a person can act on."""
+"""The app's own exceptions, about what we store (GitHub's answers raise those of
+github/errors.py). Both families are ShownErrors: the API's `error` code, an HTTP status and a
+message safe to show a person, so the API's one error handler answers them alike
+(api/errors.py) and views turn either into a Problem a person can act on (views/problems.py)."""
 
-from datetime import datetime
-
-
-class GitHubStatsError(Exception):
-    """Base class: `code` is the API's `error` field, `message` is safe to show a person."""
-
-    code = "error"
-    status = 500
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message or self.__class__.__doc__ or self.code)
-        self.message = message or (self.__class__.__doc__ or self.code).strip()
+from github_stats.github.errors import ShownError
 
 
-class InvalidLogin(GitHubStatsError):
-    """That is not a valid GitHub login or repository name."""
-
-    code = "invalid_login"
-    status = 422
+class GitHubStatsError(ShownError):
+    """Something about what we store."""
 
 
 class NotFound(GitHubStatsError):
-    """No such GitHub account or repository."""
+    """We have no such account or repository."""
 
     code = "not_found"
     status = 404
@@ -34,29 +22,3 @@ class AccountHidden(GitHubStatsError):
 
     code = "not_found"  # hidden accounts are indistinguishable from missing ones in the API
     status = 404
-
-
-class RateLimited(GitHubStatsError):
-    """GitHub's rate limit is used up until `reset_at`; no call is made before then."""
-
-    code = "github_rate_limited"
-    status = 429
-
-    def __init__(self, reset_at: datetime, message: str = "", *, secondary: bool = False) -> None:
-        self.reset_at = reset_at
-        self.secondary = secondary
-        super().__init__(message or f"GitHub's rate limit is used up until {reset_at:%H:%M} UTC.")
-
-
-class GitHubUnavailable(GitHubStatsError):
-    """GitHub did not answer properly; stored data is still shown."""
-
-    code = "github_unavailable"
-    status = 502
-
-
-class GitHubBadCredentials(GitHubStatsError):
-    """GitHub refused our token (401): check GITHUB_TOKEN."""
-
-    code = "github_bad_credentials"
-    status = 502

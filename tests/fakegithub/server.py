@@ -3,22 +3,25 @@ GraphQL query the client sends, with ETags, Link pagination and rate-limit heade
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import re
 import sys
 import threading
 import time
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tests.fakegithub import render
-from tests.fakegithub.state import FakeAccount, FakeRepo, FakeState, Fault, RequestRecord
+from tests.fakegithub.answers import (
+    Response,
+    conditional_answer,
+    fault_answer,
+    graphql_answer,
+    rate_limit_answer,
+)
+from tests.fakegithub.state import FakeAccount, FakeRepo, FakeState, RequestRecord
 
 _LOGGED_HEADERS = (
     "Authorization",
@@ -28,44 +31,6 @@ _LOGGED_HEADERS = (
     "If-None-Match",
     "If-Modified-Since",
 )
-_GRAPHQL_FIELD = re.compile(
-    r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)"
-)
-_HOP_BY_HOP = {
-    "content-length",
-    "transfer-encoding",
-    "connection",
-    "content-encoding",
-    "status",
-    "date",
-    "server",
-    "keep-alive",
-}
-_SECONDARY_MESSAGE = (
-    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-    "If you reach out to GitHub Support for help, please include the request ID 0000:FAKE."
-)
-
-
-class _Response:
-    def __init__(
-        self,
-        status: int,
-        body: Any = None,
-        *,
-        headers: dict[str, str] | None = None,
-        raw: bytes | None = None,
-        conditional: bool = False,
-        last_modified: datetime | None = None,
-        replayed: bool = False,
-    ) -> None:
-        self.replayed = replayed
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-        self.raw = raw
-        self.conditional = conditional  # may answer 304 (a GET of a resource)
-        self.last_modified = last_modified
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -121,10 +86,10 @@ class _Handler(BaseHTTPRequestHandler):
 
         resource = "graphql" if path == "/graphql" else "core"
         if fault is not None:
-            response = self._fault_response(fault)
+            response = fault_answer(fault)
             counted = False
         elif self._bad_token():
-            response = _Response(
+            response = Response(
                 401,
                 {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"},
             )
@@ -132,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             budget = state.budget(resource) if path != "/rate_limit" else None
             if budget is not None and budget.remaining <= 0:
-                response = _Response(
+                response = Response(
                     403,
                     {
                         "message": "API rate limit exceeded for 127.0.0.1. (But here's the good "
@@ -145,8 +110,10 @@ class _Handler(BaseHTTPRequestHandler):
                 try:
                     response = self._route(method, path, query, request_json)
                 except Exception as exc:  # the fake must never hang a test
-                    response = _Response(500, {"message": f"fake GitHub error: {exc!r}"})
-                response = self._conditional(response)
+                    response = Response(500, {"message": f"fake GitHub error: {exc!r}"})
+                response = conditional_answer(
+                    response, headers=self.headers, link_on_304=self.server.state.link_on_304
+                )
                 # GitHub's rule: a 304 does not count against the rate limit.
                 counted = response.status != 304 and path != "/rate_limit"
                 if counted and budget is not None:
@@ -163,18 +130,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- routing ----------------------------------------------------------------------------
 
-    def _route(self, method: str, path: str, query: str, body: Any) -> _Response:
+    def _route(self, method: str, path: str, query: str, body: Any) -> Response:
         state = self.server.state
         segments = [s for s in path.split("/") if s]
         params = dict(parse_qsl(query))
         if method == "POST" and path == "/graphql":
-            return self._graphql(body)
+            return graphql_answer(
+                self.server.state, body, authorization=self.headers.get("Authorization")
+            )
         if method != "GET":
-            return _Response(404, render.not_found())
+            return Response(404, render.not_found())
         api = self._api_base()
         match segments:
             case ["rate_limit"]:
-                return self._rate_limit()
+                return rate_limit_answer(self.server.state)
             case ["users", login]:
                 moved = self._moved(login, "/user/{id}")
                 if moved:
@@ -186,8 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
             case ["orgs", login]:
                 account = state.account(login)
                 if account is None or account.kind != "org":
-                    return _Response(404, render.not_found())
-                return _Response(
+                    return Response(404, render.not_found())
+                return Response(
                     200,
                     render.org_json(account, api),
                     conditional=True,
@@ -222,38 +191,38 @@ class _Handler(BaseHTTPRequestHandler):
                     return moved
                 repo = state.repo(owner, name)
                 if repo is None:
-                    return _Response(404, render.not_found())
-                return _Response(200, dict(repo.languages), conditional=True)
+                    return Response(404, render.not_found())
+                return Response(200, dict(repo.languages), conditional=True)
             case ["repositories", ident] if ident.isdigit():
                 return self._repo(state.repos_by_id.get(int(ident)), api)
             case ["repositories", ident, "languages"] if ident.isdigit():
                 repo = state.repos_by_id.get(int(ident))
                 if repo is None:
-                    return _Response(404, render.not_found())
-                return _Response(200, dict(repo.languages), conditional=True)
-        return _Response(404, render.not_found())
+                    return Response(404, render.not_found())
+                return Response(200, dict(repo.languages), conditional=True)
+        return Response(404, render.not_found())
 
-    def _account(self, account: FakeAccount | None, api: str) -> _Response:
+    def _account(self, account: FakeAccount | None, api: str) -> Response:
         if account is None:
-            return _Response(404, render.not_found())
-        return _Response(
+            return Response(404, render.not_found())
+        return Response(
             200,
             render.account_json(account, api),
             conditional=True,
             last_modified=account.updated_at,
         )
 
-    def _repo(self, repo: FakeRepo | None, api: str) -> _Response:
+    def _repo(self, repo: FakeRepo | None, api: str) -> Response:
         if repo is None:
-            return _Response(404, render.not_found())
-        return _Response(
+            return Response(404, render.not_found())
+        return Response(
             200,
             render.repo_json(repo, api, full=True),
             conditional=True,
             last_modified=repo.updated_at,
         )
 
-    def _moved(self, login: str, target: str, query: str = "") -> _Response | None:
+    def _moved(self, login: str, target: str, query: str = "") -> Response | None:
         state = self.server.state
         if login.lower() in state.accounts:
             return None
@@ -261,7 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
         if ident is None:
             return None
         location = self._api_base() + target.format(id=ident) + (f"?{query}" if query else "")
-        return _Response(
+        return Response(
             301,
             {
                 "message": "Moved Permanently",
@@ -271,7 +240,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers={"Location": location},
         )
 
-    def _moved_repo(self, owner: str, name: str, suffix: str) -> _Response | None:
+    def _moved_repo(self, owner: str, name: str, suffix: str) -> Response | None:
         state = self.server.state
         if owner.lower() in state.accounts or owner.lower() not in state.renamed:
             return None
@@ -281,16 +250,14 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return self._moved(owner, f"/repositories/{repo.id}{suffix}")
 
-    def _repo_list(
-        self, account: FakeAccount | None, params: dict[str, str], api: str
-    ) -> _Response:
+    def _repo_list(self, account: FakeAccount | None, params: dict[str, str], api: str) -> Response:
         if account is None:
-            return _Response(404, render.not_found())
+            return Response(404, render.not_found())
         try:
             per_page = min(max(int(params.get("per_page", 30)), 1), 100)
             page = max(int(params.get("page", 1)), 1)
         except ValueError:
-            return _Response(422, {"message": "Invalid pagination", "documentation_url": ""})
+            return Response(422, {"message": "Invalid pagination", "documentation_url": ""})
         repos = list(account.repos.values())
         kind = params.get("type", "owner" if account.kind == "user" else "all")
         if kind == "sources":
@@ -330,109 +297,7 @@ class _Handler(BaseHTTPRequestHandler):
             if page > 1:
                 links.append(link(1, "first"))
             headers["Link"] = ", ".join(links)
-        return _Response(200, body, headers=headers, conditional=True)
-
-    def _rate_limit(self) -> _Response:
-        state = self.server.state
-        resources = {}
-        for name in ("core", "search", "graphql"):
-            budget = state.budget(name)
-            resources[name] = {
-                "limit": budget.limit,
-                "used": budget.used,
-                "remaining": budget.remaining,
-                "reset": budget.reset,
-            }
-        return _Response(200, {"resources": resources, "rate": resources["core"]})
-
-    def _graphql(self, body: Any) -> _Response:
-        state = self.server.state
-        if not self.headers.get("Authorization"):
-            return _Response(
-                401,
-                {
-                    "message": "This endpoint requires you to be authenticated.",
-                    "documentation_url": "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
-                },
-            )
-        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-            return _Response(400, {"message": "Problems parsing JSON"})
-        query: str = body["query"]
-        variables = body.get("variables") or {}
-        fields = _GRAPHQL_FIELD.findall(query)
-        if not fields and "rateLimit" not in query:
-            return _Response(
-                200, {"errors": [{"message": "Parse error: the fake knows one query"}]}
-            )
-        data: dict[str, Any] = {}
-        errors: list[dict[str, Any]] = []
-        for alias, owner_var, name_var in fields:
-            owner, name = variables.get(owner_var, ""), variables.get(name_var, "")
-            repo = state.repo(owner, name)
-            if repo is None:
-                data[alias] = None
-                errors.append(
-                    {
-                        "type": "NOT_FOUND",
-                        "path": [alias],
-                        "locations": [{"line": 1, "column": 1}],
-                        "message": "Could not resolve to a Repository with the name "
-                        f"'{owner}/{name}'.",
-                    }
-                )
-                continue
-            edges = [
-                {"size": size, "node": {"name": lang}} for lang, size in repo.languages.items()
-            ]
-            data[alias] = {"languages": {"edges": edges[:100]}}
-        # GitHub's cost: requests needed (1 + one languages connection per repository) / 100.
-        cost = max(1, round((1 + len(fields)) / 100))
-        budget = state.budget("graphql")
-        if "rateLimit" in query:
-            data["rateLimit"] = {
-                "cost": cost,
-                "limit": budget.limit,
-                "remaining": max(budget.remaining - cost, 0),
-                "used": budget.used + cost,
-                "resetAt": datetime.fromtimestamp(budget.reset, tz=UTC).strftime(
-                    "%Y-%m-%dT%H:%M:%SZ"
-                ),
-            }
-        result: dict[str, Any] = {"data": data}
-        if errors:
-            result["errors"] = errors
-        return _Response(200, result, headers={"X-Fake-Cost": str(cost)})
-
-    def _fault_response(self, fault: Fault) -> _Response:
-        if fault.kind == "replay":
-            headers = {
-                name: value
-                for name, value in fault.headers.items()
-                if name.lower() not in _HOP_BY_HOP
-            }
-            return _Response(fault.status, fault.json_body, headers=headers, replayed=True)
-        if fault.kind == "malformed":
-            return _Response(fault.status, raw=b'{"login": "trunc', headers={})
-        if fault.kind == "body":
-            return _Response(fault.status, raw=fault.body.encode())
-        if fault.kind == "secondary":
-            headers = (
-                {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-            )
-            return _Response(
-                fault.status,
-                {
-                    "message": _SECONDARY_MESSAGE,
-                    "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-                },
-                headers=headers,
-            )
-        if fault.kind == "not_found":
-            return _Response(404, render.not_found())
-        return _Response(
-            fault.status,
-            {"message": "Server Error"} if fault.status >= 500 else {"message": "Fault"},
-        )
+        return Response(200, body, headers=headers, conditional=True)
 
     # --- HTTP details -----------------------------------------------------------------------
 
@@ -444,40 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
         scheme, _, token = header.partition(" ")
         return scheme.lower() not in {"bearer", "token"} or token not in valid
 
-    def _conditional(self, response: _Response) -> _Response:
-        if response.status != 200 or not response.conditional:
-            return response
-        payload = json.dumps(response.body, separators=(",", ":")).encode()
-        # Vary: Authorization. GitHub's ETags differ per token, so ours hash it in too.
-        digest = hashlib.sha256(
-            self.headers.get("Authorization", "").encode() + payload
-        ).hexdigest()
-        etag = f'W/"{digest}"'
-        response.headers["ETag"] = etag
-        if response.last_modified is not None:
-            response.headers["Last-Modified"] = format_datetime(response.last_modified, usegmt=True)
-        if_none_match = self.headers.get("If-None-Match")
-        if_modified_since = self.headers.get("If-Modified-Since")
-        not_modified = False
-        if if_none_match is not None:
-            sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            not_modified = f'"{digest}"' in sent or "*" in sent
-        elif if_modified_since is not None and response.last_modified is not None:
-            try:
-                since = parsedate_to_datetime(if_modified_since)
-                not_modified = response.last_modified.replace(microsecond=0) <= since
-            except (TypeError, ValueError):
-                not_modified = False
-        if not not_modified:
-            return response
-        headers = {"ETag": f'"{digest}"'}  # GitHub answers a 304 with the strong form
-        if "Last-Modified" in response.headers:
-            headers["Last-Modified"] = response.headers["Last-Modified"]
-        if self.server.state.link_on_304 and "Link" in response.headers:
-            headers["Link"] = response.headers["Link"]
-        return _Response(304, headers=headers)
-
-    def _send(self, response: _Response, resource: str, path: str) -> None:
+    def _send(self, response: Response, resource: str, path: str) -> None:
         state = self.server.state
         if response.raw is not None:
             payload = response.raw

@@ -3,17 +3,24 @@ injected faults and the request log. One lock guards it; the server's threads sh
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
 import random
 import threading
-import time
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from tests.fakegithub.records import (
+    Budget,
+    FakeAccount,
+    FakeRepo,
+    Fault,
+    FaultKind,
+    RequestRecord,
+    stable_int,
+)
 from tests.fakegithub.render import node_id
+from tests.fakegithub.traffic import Traffic
+
+__all__ = ["Budget", "FakeAccount", "FakeRepo", "FakeState", "Fault", "FaultKind", "RequestRecord"]
 
 HOSTILE_SCRIPT = '<script>alert("gitpulse")</script>'
 HOSTILE_SVG = (
@@ -47,104 +54,8 @@ _TOPICS = ("python", "cli", "web", "data", "api", "devtools", "testing", "analyt
 _LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0", None)
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
-FaultKind = Literal[
-    "status", "slow", "malformed", "body", "secondary", "not_found", "disconnect", "replay"
-]
 
-
-def stable_int(text: str, modulo: int) -> int:
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") % modulo
-
-
-@dataclass
-class FakeRepo:
-    id: int
-    node_id: str
-    name: str
-    owner: FakeAccount
-    description: str | None
-    language: str | None
-    languages: dict[str, int]
-    stars: int
-    forks: int
-    open_issues: int
-    subscribers: int
-    is_fork: bool
-    archived: bool
-    disabled: bool
-    size_kb: int
-    default_branch: str
-    homepage: str | None
-    topics: tuple[str, ...]
-    license_spdx: str | None
-    created_at: datetime
-    updated_at: datetime
-    pushed_at: datetime | None
-
-
-@dataclass
-class FakeAccount:
-    id: int
-    node_id: str
-    login: str
-    kind: Literal["user", "org"]
-    name: str | None
-    bio: str | None
-    company: str | None
-    location: str | None
-    blog: str | None
-    email: str | None
-    twitter_username: str | None
-    hireable: bool | None
-    followers: int
-    following: int
-    public_gists: int
-    created_at: datetime
-    updated_at: datetime
-    repos: dict[str, FakeRepo] = field(default_factory=dict)  # lower-case name → repo
-
-    @property
-    def public_repos(self) -> int:
-        return len(self.repos)
-
-
-@dataclass
-class Fault:
-    pattern: str
-    kind: FaultKind
-    remaining: int | None  # None: forever
-    method: str | None = None
-    status: int = 500
-    seconds: float = 0.0
-    retry_after: int | None = None
-    body: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-    json_body: Any = None
-
-
-@dataclass
-class Budget:
-    limit: int
-    used: int
-    reset: int  # epoch seconds
-
-    @property
-    def remaining(self) -> int:
-        return max(self.limit - self.used, 0)
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    method: str
-    path: str
-    query: str
-    status: int
-    headers: dict[str, str]
-    counted: bool  # against the rate-limit budget
-    body: Any = None  # parsed JSON request body (GraphQL)
-
-
-class FakeState:
+class FakeState(Traffic):
     def __init__(self, *, seed: str = "gitpulse", autocreate: bool = False) -> None:
         self.lock = threading.RLock()
         self.stopping = threading.Event()
@@ -402,134 +313,6 @@ class FakeState:
         if repo is None:
             raise KeyError(f"{owner}/{name}")
         return repo
-
-    # --- faults -----------------------------------------------------------------------------
-
-    def inject(
-        self,
-        pattern: str,
-        kind: FaultKind,
-        *,
-        count: int | None = 1,
-        method: str | None = None,
-        status: int | None = None,
-        seconds: float = 2.0,
-        retry_after: int | None = None,
-        body: str = "",
-    ) -> Fault:
-        """Break the next `count` requests whose path (or path?query) matches the fnmatch
-        `pattern`. kinds: status (a 5xx by default), slow (answers after `seconds`),
-        malformed (truncated JSON), body (any body), secondary (403 secondary limit, with
-        Retry-After when given; status=429 for a 429), not_found, disconnect."""
-        default_status = {"secondary": 403, "not_found": 404, "malformed": 200, "body": 200}
-        fault = Fault(
-            pattern=pattern,
-            kind=kind,
-            remaining=count,
-            method=method,
-            status=status or default_status.get(kind, 500),
-            seconds=seconds,
-            retry_after=retry_after,
-            body=body,
-        )
-        with self.lock:
-            self.faults.append(fault)
-        return fault
-
-    def replay(
-        self,
-        pattern: str,
-        *,
-        status: int,
-        headers: dict[str, str],
-        body: Any,
-        count: int | None = 1,
-        method: str | None = None,
-    ) -> Fault:
-        """Answer the next `count` matching requests with a recorded response, headers and
-        all (see ../shared/github-recordings); no synthetic rate-limit headers are added."""
-        fault = Fault(
-            pattern=pattern,
-            kind="replay",
-            remaining=count,
-            method=method,
-            status=status,
-            headers=dict(headers),
-            json_body=body,
-        )
-        with self.lock:
-            self.faults.append(fault)
-        return fault
-
-    def take_fault(self, method: str, path: str, query: str) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.remaining == 0 or (fault.method and fault.method != method):
-                    continue
-                full = f"{path}?{query}" if query else path
-                if fnmatch.fnmatchcase(path, fault.pattern) or fnmatch.fnmatchcase(
-                    full, fault.pattern
-                ):
-                    if fault.remaining is not None:
-                        fault.remaining -= 1
-                    return fault
-        return None
-
-    # --- rate limits ------------------------------------------------------------------------
-
-    def budget(self, resource: str) -> Budget:
-        """The current window's budget; a past reset opens a new window (GitHub's hour)."""
-        with self.lock:
-            now = int(time.time())
-            budget = self.budgets.get(resource)
-            if budget is None or budget.reset <= now:
-                budget = Budget(limit=self.limits.get(resource, 5000), used=0, reset=now + 3600)
-                self.budgets[resource] = budget
-            return budget
-
-    def set_quota(
-        self,
-        *,
-        resource: str = "core",
-        remaining: int | None = None,
-        limit: int | None = None,
-        reset_in: int = 3600,
-    ) -> Budget:
-        with self.lock:
-            limit = limit if limit is not None else self.limits.get(resource, 5000)
-            self.limits[resource] = limit
-            left = limit if remaining is None else remaining
-            budget = Budget(limit=limit, used=limit - left, reset=int(time.time()) + reset_in)
-            self.budgets[resource] = budget
-            return budget
-
-    # --- the request log --------------------------------------------------------------------
-
-    def record(self, entry: RequestRecord) -> None:
-        with self.lock:
-            self.log.append(entry)
-
-    @property
-    def total(self) -> int:
-        return len(self.log)
-
-    @property
-    def quota_counted(self) -> int:
-        return sum(1 for entry in self.log if entry.counted)
-
-    def by_path(self) -> Counter[str]:
-        return Counter(entry.path for entry in self.log)
-
-    def by_status(self) -> Counter[int]:
-        return Counter(entry.status for entry in self.log)
-
-    def count(self, pattern: str = "*", *, status: int | None = None) -> int:
-        return sum(
-            1
-            for entry in self.log
-            if fnmatch.fnmatchcase(entry.path, pattern)
-            and (status is None or entry.status == status)
-        )
 
 
 def _languages(rng: random.Random, primary: str | None) -> dict[str, int]:

@@ -1,104 +1,19 @@
-"""The client against the fake GitHub over real HTTP: headers, validators, pagination, errors,
-retries and GraphQL. Rate limits are in test_client_limits.py, the real recordings replayed
-over HTTP in test_client_recordings.py."""
+"""The client against the fake GitHub over real HTTP: names checked before any request,
+accounts, validators, pagination and GraphQL. What every request carries, timeouts, retries and
+errors are in test_client_transport.py, rate limits in test_client_limits.py, the real
+recordings replayed over HTTP in test_client_recordings.py."""
 
 from __future__ import annotations
 
 import pytest
-import requests
 
-from github_stats.client import GitHubClient, PageValidator
-from github_stats.exceptions import (
-    GitHubBadCredentials,
+from github_stats.github.client import GitHubClient, PageValidator
+from github_stats.github.errors import (
+    GitHubNotFound,
     GitHubUnavailable,
-    InvalidLogin,
-    NotFound,
+    InvalidName,
 )
 from tests.fakegithub import HOSTILE_SCRIPT, HOSTILE_SVG
-from tests.github_stats.conftest import TEST_TIMEOUT, TOKEN
-
-# --- what every request carries -------------------------------------------------------------
-
-
-def test_requests_carry_githubs_headers_and_no_authorization_without_token(
-    fake_github, github_client
-):
-    fake_github.state.add_user("alice", repos=1)
-    github_client.account_get(login="alice")
-    headers = fake_github.state.log[-1].headers
-    assert headers["Accept"] == "application/vnd.github+json"
-    assert headers["X-GitHub-Api-Version"] == "2022-11-28"
-    assert "Gitpulse" in headers["User-Agent"]
-    assert "Authorization" not in headers
-    assert github_client.has_token is False
-
-
-def test_token_is_sent_as_bearer(fake_github, github_client_with_token):
-    fake_github.state.add_user("alice")
-    github_client_with_token.account_get(login="alice")
-    assert fake_github.state.log[-1].headers["Authorization"] == f"Bearer {TOKEN}"
-    assert github_client_with_token.has_token is True
-
-
-def test_token_fingerprint_names_the_token_without_revealing_it(fake_github):
-    anonymous = GitHubClient(base_url=fake_github.url, token="")
-    with_token = GitHubClient(base_url=fake_github.url, token=TOKEN)
-    assert anonymous.token_fingerprint == "anonymous"
-    assert len(with_token.token_fingerprint) == 12
-    assert TOKEN not in with_token.token_fingerprint
-
-
-def test_defaults_come_from_settings(fake_github, settings):
-    fake_github.state.add_user("alice")
-    settings.GITHUB_TOKEN = "from-settings"
-    client = GitHubClient()
-    client.account_get(login="alice")
-    assert fake_github.state.log[-1].headers["Authorization"] == "Bearer from-settings"
-
-
-class _RecordingSession(requests.Session):
-    def __init__(self) -> None:
-        super().__init__()
-        self.timeouts: list[object] = []
-
-    def request(self, *args, **kwargs):  # type: ignore[override]
-        self.timeouts.append(kwargs.get("timeout"))
-        return super().request(*args, **kwargs)
-
-
-def test_every_call_has_connect_and_read_timeouts(fake_github):
-    fake_github.state.add_user("alice", repos=150)
-    session = _RecordingSession()
-    client = GitHubClient(base_url=fake_github.url, token=TOKEN, session=session)
-    client.account_get(login="alice")
-    list(client.repo_pages(login="alice", kind="user"))
-    name = next(iter(fake_github.state.account("alice").repos.values())).name
-    client.repo_get(owner="alice", name=name)
-    client.repo_languages(owner="alice", name=name)
-    client.languages_for(repos=[("alice", name)])
-    assert len(session.timeouts) == 6
-    assert set(session.timeouts) == {TEST_TIMEOUT}
-
-
-def _impatient_client(fake_github) -> GitHubClient:
-    return GitHubClient(base_url=fake_github.url, token="", timeout=(1.0, 0.1))
-
-
-def test_a_slow_github_times_out_and_is_retried_then_unavailable(fake_github):
-    client = _impatient_client(fake_github)
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "slow", seconds=3, count=3)
-    with pytest.raises(GitHubUnavailable, match="in time"):
-        client.account_get(login="alice")
-    assert client.stats.requests == 3
-
-
-def test_one_slow_answer_is_retried(fake_github):
-    client = _impatient_client(fake_github)
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "slow", seconds=3, count=1)
-    assert client.account_get(login="alice").payload.login == "alice"
-
 
 # --- validation before any request ----------------------------------------------------------
 
@@ -108,21 +23,22 @@ def test_one_slow_answer_is_retried(fake_github):
     [
         lambda c: c.account_get(login="../admin"),
         lambda c: c.account_get(login="a--b"),
-        lambda c: c.repo_get(owner="alice", name=".."),
-        lambda c: c.repo_get(owner="-alice", name="x"),
-        lambda c: c.repo_languages(owner="alice", name="a/b"),
+        lambda c: c.account_get(login="-alice"),
         lambda c: list(c.repo_pages(login="al ice", kind="user")),
         lambda c: c.languages_for(repos=[("alice", "ok"), ("alice", "../x")]),
+        lambda c: c.languages_for(repos=[("alice", "..")]),
+        lambda c: c.languages_for(repos=[("-alice", "x")]),
+        lambda c: c.languages_for(repos=[("alice", "a/b")]),
     ],
 )
 def test_invalid_names_are_refused_before_any_request(fake_github, github_client_with_token, call):
-    with pytest.raises(InvalidLogin):
+    with pytest.raises(InvalidName):
         call(github_client_with_token)
     assert fake_github.state.total == 0
 
 
 def test_a_bad_account_id_is_refused_before_any_request(fake_github, github_client):
-    with pytest.raises(NotFound):
+    with pytest.raises(GitHubNotFound):
         github_client.account_get_by_id(account_id=0)
     assert fake_github.state.total == 0
 
@@ -139,7 +55,6 @@ def test_account_get_parses_a_user(fake_github, github_client):
     assert fetch.payload.public_repos == 3
     assert fetch.etag.startswith('W/"')
     assert fetch.last_modified
-    assert fetch.renamed_from is None
 
 
 def test_account_get_answers_for_an_org_through_users(fake_github, github_client):
@@ -181,18 +96,17 @@ def test_changed_account_answers_200_with_a_new_etag(fake_github, github_client)
 
 
 def test_unknown_login_is_not_found(fake_github, github_client):
-    with pytest.raises(NotFound, match="nobody"):
+    with pytest.raises(GitHubNotFound, match="nobody"):
         github_client.account_get(login="nobody")
     assert github_client.stats.requests == 1  # a 404 is never retried
 
 
-def test_renamed_user_is_followed_and_the_rename_recorded(fake_github, github_client):
+def test_a_renamed_user_is_followed_to_its_new_login(fake_github, github_client):
     fake = fake_github.state.add_user("oldname", repos=2)
     fake_github.state.rename_account("oldname", "newname")
     fetch = github_client.account_get(login="oldname")
     assert fetch.payload.login == "newname"
     assert fetch.payload.id == fake.id
-    assert fetch.renamed_from == "oldname"
     assert [entry.status for entry in fake_github.state.log] == [301, 200]
     assert github_client.stats.requests == 2
 
@@ -202,12 +116,6 @@ def test_account_get_by_id_finds_a_renamed_account(fake_github, github_client):
     fake_github.state.rename_account("oldname", "newname")
     fetch = github_client.account_get_by_id(account_id=fake.id)
     assert fetch.payload.login == "newname"
-    assert fetch.renamed_from is None
-
-
-def test_case_differences_are_no_rename(fake_github, github_client):
-    fake_github.state.add_user("Alice")
-    assert github_client.account_get(login="alice").renamed_from is None
 
 
 def test_hostile_texts_arrive_verbatim(fake_github, github_client):
@@ -258,7 +166,7 @@ def test_an_account_without_repositories_is_one_empty_page(fake_github, github_c
 
 
 def test_repo_pages_of_an_unknown_account_is_not_found(fake_github, github_client):
-    with pytest.raises(NotFound):
+    with pytest.raises(GitHubNotFound):
         list(github_client.repo_pages(login="nobody", kind="user"))
 
 
@@ -357,48 +265,7 @@ def test_a_circular_link_is_refused(fake_github, github_client):
         list(github_client.repo_pages(login="alice", kind="user"))
 
 
-# --- single repositories and languages ------------------------------------------------------
-
-
-def test_repo_get_and_its_304(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.add_repo("alice", "hello", stars=5, description="Hi", topics=("a", "b"))
-    fetch = github_client.repo_get(owner="alice", name="hello")
-    assert (fetch.payload.name, fetch.payload.stars, fetch.payload.topics) == (
-        "hello",
-        5,
-        ("a", "b"),
-    )
-    again = github_client.repo_get(owner="alice", name="hello", etag=fetch.etag)
-    assert again.not_modified
-    assert again.payload is None
-    assert again.etag == fetch.etag
-
-
-def test_a_push_moves_pushed_at_and_the_etag(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.add_repo("alice", "hello")
-    before = github_client.repo_get(owner="alice", name="hello")
-    fake_github.state.push("alice", "hello")
-    after = github_client.repo_get(owner="alice", name="hello", etag=before.etag)
-    assert after.payload is not None
-    assert after.payload.pushed_at > before.payload.pushed_at
-    assert after.etag != before.etag
-
-
-def test_a_deleted_repository_is_not_found(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.add_repo("alice", "hello")
-    fake_github.state.delete_repo("alice", "hello")
-    with pytest.raises(NotFound, match="alice/hello"):
-        github_client.repo_get(owner="alice", name="hello")
-
-
-def test_repo_languages_over_rest(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    repo = fake_github.state.add_repo("alice", "hello", language="Python")
-    assert github_client.repo_languages(owner="alice", name="hello") == repo.languages
-    assert "Python" in repo.languages
+# --- languages ----------------------------------------------------------------------------
 
 
 def test_languages_for_needs_a_token(fake_github, github_client):
@@ -465,98 +332,3 @@ def test_graphql_answers_of_the_wrong_shape_are_unavailable(
     fake_github.state.inject("/graphql", "body", body=body)
     with pytest.raises(GitHubUnavailable):
         github_client_with_token.languages_for(repos=[("alice", "hello")])
-
-
-# --- errors and retries ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_server_errors_are_retried_up_to_three_tries(fake_github, github_client, status):
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "status", status=status, count=2)
-    assert github_client.account_get(login="alice").payload.login == "alice"
-    assert github_client.stats.requests == 3
-
-
-def test_three_server_errors_make_github_unavailable(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "status", status=502, count=5)
-    with pytest.raises(GitHubUnavailable, match="502"):
-        github_client.account_get(login="alice")
-    assert fake_github.state.count("/users/alice") == 3
-
-
-def test_a_dropped_connection_is_retried(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "disconnect", count=1)
-    assert github_client.account_get(login="alice").payload.login == "alice"
-
-
-def test_a_closed_port_is_unavailable_after_three_tries():
-    client = GitHubClient(base_url="http://127.0.0.1:9", token="", retry_base_seconds=0)
-    with pytest.raises(GitHubUnavailable, match="reach"):
-        client.account_get(login="alice")
-    assert client.stats.requests == 3
-
-
-def test_bad_credentials_are_a_clear_error(fake_github, github_client_with_token):
-    fake_github.state.add_user("alice")
-    fake_github.state.valid_tokens = {"another-token"}
-    with pytest.raises(GitHubBadCredentials, match="GITHUB_TOKEN"):
-        github_client_with_token.account_get(login="alice")
-    assert github_client_with_token.stats.requests == 1
-
-
-@pytest.mark.parametrize("status", [400, 403, 409, 422])
-def test_other_client_errors_are_never_retried(fake_github, github_client, status):
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "status", status=status, count=3)
-    with pytest.raises(GitHubUnavailable, match=str(status)):
-        github_client.account_get(login="alice")
-    assert github_client.stats.requests == 1
-
-
-@pytest.mark.parametrize("status", [410, 451])
-def test_gone_and_blocked_are_not_found(fake_github, github_client, status):
-    fake_github.state.inject("/repos/alice/hello", "status", status=status)
-    with pytest.raises(NotFound):
-        github_client.repo_get(owner="alice", name="hello")
-
-
-def test_a_404_fault_is_not_found(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "not_found")
-    with pytest.raises(NotFound):
-        github_client.account_get(login="alice")
-
-
-def test_malformed_json_is_unavailable_never_a_crash(fake_github, github_client):
-    fake_github.state.add_user("alice")
-    fake_github.state.inject("/users/alice", "malformed")
-    with pytest.raises(GitHubUnavailable, match="not JSON"):
-        github_client.account_get(login="alice")
-
-
-def _pages(client):
-    return list(client.repo_pages(login="alice", kind="user"))
-
-
-def _languages(client):
-    return client.repo_languages(owner="alice", name="x")
-
-
-@pytest.mark.parametrize(
-    ("path", "body", "call"),
-    [
-        ("/users/alice", "[]", lambda c: c.account_get(login="alice")),
-        ("/users/alice", '{"id": "7", "login": "alice"}', lambda c: c.account_get(login="alice")),
-        ("/users/alice/repos", '{"message": "hm"}', _pages),
-        ("/users/alice/repos", '[{"id": 1}]', _pages),
-        ("/repos/alice/x", '"a string"', lambda c: c.repo_get(owner="alice", name="x")),
-        ("/repos/alice/x/languages", '{"Go": "many"}', _languages),
-    ],
-)  # fmt: skip
-def test_a_body_of_the_wrong_shape_is_unavailable(fake_github, github_client, path, body, call):
-    fake_github.state.inject(path, "body", body=body)
-    with pytest.raises(GitHubUnavailable, match="shape"):
-        call(github_client)

@@ -13,10 +13,15 @@ from email.utils import format_datetime
 import pytest
 import redis
 
-from github_stats import client as client_module
-from github_stats.client import GitHubClient
-from github_stats.exceptions import GitHubUnavailable, RateLimited
-from github_stats.quota import QuotaState, quota_can_spend, quota_get, quota_record
+from github_stats.github import transport as client_module
+from github_stats.github.client import GitHubClient
+from github_stats.github.errors import GitHubUnavailable, RateLimited
+from github_stats.github.quota import (
+    QuotaState,
+    quota_get,
+    quota_record,
+    secondary_blocked_until,
+)
 from tests.github_stats.conftest import TOKEN
 from tests.services import require_redis
 
@@ -49,19 +54,21 @@ def test_quota_is_kept_per_token(fake_github, github_client_with_token):
     assert quota_get(token="") is None
 
 
-def test_quota_can_spend_reads_the_shared_state(fake_github, github_client):
-    assert quota_can_spend(requests=1000)  # nothing known yet
+def test_every_answer_records_the_shared_quota(fake_github, github_client):
+    assert quota_get() is None  # nothing known yet
     fake_github.state.add_user("alice")
     fake_github.state.set_quota(remaining=6)
     github_client.account_get(login="alice")
-    assert quota_can_spend(requests=5)
-    assert not quota_can_spend(requests=6)
+    state = quota_get()
+    assert state is not None
+    assert state.remaining == 5
 
 
-def test_quota_can_spend_again_after_the_reset(fake_github):
+def test_an_exhausted_quota_whose_reset_has_passed_does_not_block(fake_github, github_client):
+    fake_github.state.add_user("alice")
     past = _now() - timedelta(seconds=1)
     quota_record(QuotaState("core", 0, 5000, 5000, past, past), token="")
-    assert quota_can_spend(requests=100)
+    assert github_client.account_get(login="alice").payload is not None
 
 
 # --- primary limit --------------------------------------------------------------------------
@@ -156,7 +163,7 @@ def test_a_secondary_limit_pauses_every_client_until_retry_after(fake_github, gi
     with pytest.raises(RateLimited) as excinfo:
         other.account_get(login="alice")
     assert excinfo.value.secondary is True
-    assert not quota_can_spend(requests=1)
+    assert secondary_blocked_until() is not None
     assert fake_github.state.total == 1
 
 

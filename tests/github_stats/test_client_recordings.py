@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from github_stats.client import PageValidator
-from github_stats.exceptions import NotFound, RateLimited
-from github_stats.quota import quota_get
+from github_stats.github.client import PageValidator
+from github_stats.github.errors import GitHubNotFound, RateLimited
+from github_stats.github.quota import quota_get
 from tests.fakegithub.recordings import Recording, load_recording, recordings_available
 from tests.services import require
 
@@ -45,13 +45,17 @@ def test_recorded_org_through_users_is_an_org(fake_github, github_client):
 
 
 def test_recorded_304_keeps_the_validators_we_sent(fake_github, github_client):
+    # GitHub's real conditional exchange (a repository, then its 304), answered where the
+    # refresh sends conditional requests: a page of the owner's repositories.
     first = load_recording("conditional_repo_200_etag.json")
     second = load_recording("conditional_repo_304.json")
-    _replay(fake_github, "/repos/AndrewJDawes/PyGithub", first)
-    fetch = github_client.repo_get(owner="AndrewJDawes", name="PyGithub")
-    _replay(fake_github, "/repos/AndrewJDawes/PyGithub", second)
-    again = github_client.repo_get(
-        owner="AndrewJDawes", name="PyGithub", etag=fetch.etag, last_modified=fetch.last_modified
+    path = "/users/AndrewJDawes/repos"
+    _replay(fake_github, path, Recording(**{**first.__dict__, "body": [first.body]}))
+    (page,) = github_client.repo_pages(login="AndrewJDawes", kind="user")
+    assert page.repos[0].full_name == "AndrewJDawes/PyGithub"
+    _replay(fake_github, path, second)
+    (again,) = github_client.repo_pages(
+        login="AndrewJDawes", kind="user", stored=[page.validator()]
     )
     assert again.not_modified
     assert again.etag == first.header("ETag")  # the weak tag we hold, not the 304's strong form
@@ -92,7 +96,7 @@ def test_recorded_404_is_not_found(fake_github, github_client):
         "/users/ThisUserShouldReallyNotExist",
         load_recording("user_get_404_not_found.json"),
     )
-    with pytest.raises(NotFound):
+    with pytest.raises(GitHubNotFound):
         github_client.account_get(login="ThisUserShouldReallyNotExist")
 
 
@@ -145,19 +149,9 @@ def test_recorded_abuse_403_makes_a_worker_wait_sixty_seconds(fake_github, worke
 
 def test_recorded_old_reset_in_the_past_does_not_block(fake_github, github_client):
     # The 2022 recording's reset is long past: "a reset in the past means now".
-    _replay(
-        fake_github, "/repos/octokit-fixture-org/hello-world", load_recording("repo_get_200.json")
-    )
-    github_client.repo_get(owner="octokit-fixture-org", name="hello-world")
-    fake_github.state.add_user("octokit-fixture-org")
-    fake_github.state.add_repo("octokit-fixture-org", "hello-world")
-    assert github_client.repo_get(owner="octokit-fixture-org", name="hello-world").payload
-
-
-def test_recorded_languages(fake_github, github_client):
-    _replay(
-        fake_github,
-        "/repos/sigmavirus24/github3.py/languages",
-        load_recording("repo_languages_200.json"),
-    )
-    assert github_client.repo_languages(owner="sigmavirus24", name="github3.py") == {}
+    recording = load_recording("repo_get_200.json")
+    path = "/orgs/octokit-fixture-org/repos"
+    _replay(fake_github, path, Recording(**{**recording.__dict__, "body": [recording.body]}))
+    list(github_client.repo_pages(login="octokit-fixture-org", kind="org"))
+    fake_github.state.add_org("octokit-fixture-org")
+    assert github_client.account_get(login="octokit-fixture-org").payload

@@ -5,12 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from github_stats.payloads import (
+from github_stats.github.payloads import (
     PayloadError,
-    http_url_or_none,
     parse_account,
     parse_datetime,
-    parse_languages,
     parse_repo,
     parse_repo_list,
 )
@@ -111,11 +109,31 @@ def test_repo_list_must_be_a_list():
         parse_repo_list({"message": "Not Found"})
 
 
-def test_languages_must_map_names_to_byte_counts():
-    assert parse_languages({"Python": 10, "C": 0}) == {"Python": 10, "C": 0}
-    for body in ([], {"Python": "10"}, {"Python": -1}, {"Python": True}):
-        with pytest.raises(PayloadError):
-            parse_languages(body)
+def test_repo_list_items_must_be_repositories():
+    with pytest.raises(PayloadError, match="repositories"):
+        parse_repo_list([{"id": 7, "name": "r", "owner": {"id": 1, "login": "o"}}, "junk"])
+
+
+def test_repo_counts_fall_back_to_their_old_names():
+    repo = parse_repo(
+        {
+            "id": 7,
+            "name": "r",
+            "owner": {"id": 1, "login": "o"},
+            "forks_count": None,
+            "forks": 4,
+            "open_issues": 2,
+            "watchers_count": 9,
+            "topics": ["a", 3, "b"],
+        }
+    )
+    assert (repo.forks, repo.open_issues, repo.watchers, repo.topics) == (4, 2, 9, ("a", "b"))
+
+
+def test_payloads_are_immutable():
+    account = parse_account({"id": 1, "login": "octocat"})
+    with pytest.raises(ValueError, match="frozen"):
+        account.login = "someone"  # type: ignore[misc]
 
 
 def test_parse_datetime_is_aware_and_tolerant():
@@ -124,22 +142,3 @@ def test_parse_datetime_is_aware_and_tolerant():
     assert parse_datetime(None) is None
     assert parse_datetime(12) is None
     assert parse_datetime("") is None
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("https://example.org", "https://example.org"),
-        ("http://example.org/x", "http://example.org/x"),
-        ("example.org", "https://example.org"),
-        ("javascript:alert(1)", None),
-        ("JavaScript:alert(1)", None),
-        ("data:text/html,<script>", None),
-        ("ftp://example.org", None),
-        ("", None),
-        (None, None),
-        ("https://", None),
-    ],
-)
-def test_http_url_or_none_allows_only_http_and_https(value, expected):
-    assert http_url_or_none(value) == expected

@@ -48,16 +48,6 @@ def quota_get(*, resource: str = CORE, token: str | None = None) -> QuotaState |
         return None
 
 
-def quota_can_spend(*, requests: int, resource: str = CORE, token: str | None = None) -> bool:
-    """Whether `requests` more requests fit the remaining quota now (unknown state: yes)."""
-    if secondary_blocked_until(token=token) is not None:
-        return False
-    state = quota_get(resource=resource, token=token)
-    if state is None or state.reset_at <= _now():
-        return True
-    return state.remaining >= requests
-
-
 def quota_record(state: QuotaState, *, token: str | None = None) -> None:
     timeout = max((state.reset_at - _now() + _EXPIRY_MARGIN).total_seconds(), 1)
     cache.set(_key(state.resource, token), asdict(state), timeout=int(timeout) + 1)

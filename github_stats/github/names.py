@@ -1,4 +1,4 @@
-"""What a GitHub login and a repository name may be, and how a search box's text becomes one.
+"""GitHub's naming rules for logins and repositories, and how a search box's text becomes one.
 
 Every client method validates its arguments with these before it makes a request, so a typo never
 costs quota and nothing a person types ever becomes part of a URL path unchecked.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from github_stats.exceptions import InvalidLogin
+from github_stats.github.errors import InvalidLogin, InvalidName, InvalidRepoName
 
 # GitHub's rule for user and organisation names: 1 to 39 ASCII letters, digits and single hyphens,
 # neither starting nor ending with a hyphen. (Some very old accounts break it, e.g. with a
@@ -45,7 +45,7 @@ def validate_login(value: object) -> str:
 
 def validate_repo_name(value: object) -> str:
     if not isinstance(value, str) or value in {".", ".."} or not _REPO_RE.fullmatch(value):
-        raise InvalidLogin(
+        raise InvalidRepoName(
             f"{_shown(value)} is not a GitHub repository name: use 1 to 100 letters, digits, "
             "dots, hyphens or underscores."
         )
@@ -55,11 +55,11 @@ def validate_repo_name(value: object) -> str:
 def parse_search(query: object) -> SearchTarget:
     """`login`, `@login`, `owner/repo`, or a github.com URL of an account or repository."""
     if not isinstance(query, str) or not query.strip():
-        raise InvalidLogin("Type a GitHub login such as octocat, or owner/repo.")
+        raise InvalidName("Type a GitHub login such as octocat, or owner/repo.")
     text = query.strip()
     segments = _url_segments(text) if _looks_like_url(text) else _plain_segments(text)
     if segments is None or not segments or len(segments) > 2:
-        raise InvalidLogin(
+        raise InvalidName(
             f"{_shown(text)} is neither a GitHub login (octocat), a repository "
             "(octocat/hello-world) nor a github.com address."
         )

@@ -1,7 +1,9 @@
+"""GitHub's naming rules (github/names.py), checked before any request or query."""
+
 import pytest
 
-from github_stats.exceptions import InvalidLogin
-from github_stats.validation import SearchTarget, parse_search, validate_login, validate_repo_name
+from github_stats.github.errors import InvalidLogin, InvalidName, InvalidRepoName
+from github_stats.github.names import SearchTarget, parse_search, validate_login, validate_repo_name
 
 
 @pytest.mark.parametrize(
@@ -61,9 +63,10 @@ def test_valid_repo_names_pass(name):
 @pytest.mark.parametrize(
     "name", ["", ".", "..", "x" * 101, "a/b", "a b", "naïve", "../x", "a?b", "a#b", None]
 )
-def test_invalid_repo_names_raise_invalid_login(name):
-    with pytest.raises(InvalidLogin):
+def test_invalid_repo_names_raise_invalid_repo_name(name):
+    with pytest.raises(InvalidRepoName) as excinfo:
         validate_repo_name(name)
+    assert excinfo.value.code == "invalid_repo_name"
 
 
 @pytest.mark.parametrize(
@@ -129,13 +132,13 @@ def test_parse_search_understands_logins_repos_and_urls(query, expected):
     ],
 )
 def test_parse_search_rejects_everything_else_with_a_helpful_message(query):
-    with pytest.raises(InvalidLogin) as excinfo:
+    with pytest.raises(InvalidName) as excinfo:
         parse_search(query)
     assert excinfo.value.message
 
 
 def test_parse_search_message_shows_the_accepted_forms():
-    with pytest.raises(InvalidLogin, match=r"octocat/hello-world"):
+    with pytest.raises(InvalidName, match=r"octocat/hello-world"):
         parse_search("a/b/c")
 
 

@@ -1,0 +1,318 @@
+"""The GitHub API as the refresh uses it. Keyword-only arguments; every name is validated
+before any request, so a typo never costs quota.
+
+    client = GitHubClient(base_url=None, token=None, may_sleep=False, session=None)
+        # defaults: settings.GITHUB_API_URL / settings.GITHUB_TOKEN; may_sleep only in workers
+    client.stats: RequestStats          # requests, quota_requests, not_modified, graphql_points
+    client.has_token, client.token_fingerprint   # validators are per token
+    client.account_get(login=, etag=None, last_modified=None) -> AccountFetch    # /users/{login}
+    client.account_get_by_id(account_id=, ...) -> AccountFetch                    # /user/{id}
+    client.repo_pages(login=, kind="user"|"org", stored=None) -> Iterator[RepoListPage]
+    client.languages_for(repos=[(owner, name), ...]) -> {"owner/name": {language: bytes}}
+        # GraphQL, token only
+
+Errors (github/errors.py): InvalidLogin / InvalidRepoName before any request, GitHubNotFound,
+RateLimited(reset_at, secondary=...), GitHubBadCredentials, GitHubUnavailable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from github_stats.github.errors import GitHubNotFound, GitHubUnavailable, RateLimited
+from github_stats.github.graphql import (
+    LANGUAGES_BATCH,
+    languages_query,
+    query_cost,
+    repository_languages,
+)
+from github_stats.github.names import validate_login, validate_repo_name
+from github_stats.github.payloads import (
+    AccountPayload,
+    RepoPayload,
+    parse_account,
+    parse_repo_list,
+)
+from github_stats.github.quota import GRAPHQL, quota_from_headers
+from github_stats.github.transport import RequestStats, Transport
+
+PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class PageValidator:
+    """One page of a repository listing as we last saw it; stored (as JSON) on the account,
+    keyed by the page's URL."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    next_url: str | None
+    repo_ids: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "next_url": self.next_url,
+            "repo_ids": list(self.repo_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageValidator:
+        return cls(
+            url=str(data["url"]),
+            etag=data.get("etag"),
+            last_modified=data.get("last_modified"),
+            next_url=data.get("next_url"),
+            repo_ids=tuple(int(i) for i in data.get("repo_ids") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class AccountFetch:
+    payload: AccountPayload | None  # None ⇔ 304 not modified
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.payload is None
+
+
+@dataclass(frozen=True)
+class RepoListPage:
+    """One page of an account's repository listing: its repositories (a 200) or, on a 304, the
+    ids its stored validator lists, which stay as they are in the database."""
+
+    url: str
+    not_modified: bool
+    repos: list[RepoPayload]  # empty when not_modified
+    etag: str | None
+    last_modified: str | None
+    next_url: str | None
+    repo_ids: tuple[int, ...] = ()
+
+    def validator(self) -> PageValidator:
+        return PageValidator(
+            url=self.url,
+            etag=self.etag,
+            last_modified=self.last_modified,
+            next_url=self.next_url,
+            repo_ids=self.repo_ids,
+        )
+
+
+class GitHubClient:
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        may_sleep: bool = False,
+        session: requests.Session | None = None,
+        **transport_options: Any,
+    ) -> None:
+        self._http = Transport(
+            base_url=base_url or settings.GITHUB_API_URL,
+            token=settings.GITHUB_TOKEN if token is None else token,
+            may_sleep=may_sleep,
+            session=session,
+            **transport_options,
+        )
+        self.base_url = self._http.base_url
+        self.has_token = bool(self._http.token)
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._http.stats
+
+    @property
+    def token_fingerprint(self) -> str:
+        """Whose validators these are: GitHub's ETags are per token."""
+        return self._http.token_fingerprint
+
+    # --- accounts ---------------------------------------------------------------------------
+
+    def account_get(
+        self, *, login: str, etag: str | None = None, last_modified: str | None = None
+    ) -> AccountFetch:
+        """GET /users/{login}: users and organisations alike (type "Organization")."""
+        login = validate_login(login)
+        response = self._http.request(
+            "GET",
+            f"{self.base_url}/users/{login}",
+            etag=etag,
+            last_modified=last_modified,
+            not_found=f"No GitHub account is called {login}.",
+        )
+        return self._account_fetch(response, etag, last_modified)
+
+    def account_get_by_id(
+        self, *, account_id: int, etag: str | None = None, last_modified: str | None = None
+    ) -> AccountFetch:
+        """GET /user/{id}: finds an account again after a rename."""
+        if not isinstance(account_id, int) or isinstance(account_id, bool) or account_id <= 0:
+            raise GitHubNotFound(f"{account_id!r} is not a GitHub account id.")
+        response = self._http.request(
+            "GET",
+            f"{self.base_url}/user/{account_id}",
+            etag=etag,
+            last_modified=last_modified,
+            not_found=f"No GitHub account has the id {account_id}.",
+        )
+        return self._account_fetch(response, etag, last_modified)
+
+    def _account_fetch(
+        self, response: requests.Response, etag: str | None, last_modified: str | None
+    ) -> AccountFetch:
+        if response.status_code == 304:
+            return AccountFetch(
+                payload=None,
+                etag=etag or response.headers.get("ETag"),
+                last_modified=last_modified or response.headers.get("Last-Modified"),
+            )
+        return AccountFetch(
+            payload=self._http.parse(parse_account, response),
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
+
+    # --- repositories -----------------------------------------------------------------------
+
+    def repo_pages(
+        self, *, login: str, kind: str, stored: Sequence[PageValidator] | None = None
+    ) -> Iterator[RepoListPage]:
+        """Every page of an account's repositories, each conditional on its stored validator.
+
+        Page 2 onwards come only from the Link header's rel="next", exactly as given: GitHub
+        switches to /user/{id}/repos or /organizations/{id}/repos there. A 304 usually carries
+        no Link header; the stored validator's next_url continues the walk then."""
+        login = validate_login(login)
+        if kind == "org":
+            url: str | None = f"{self.base_url}/orgs/{login}/repos?per_page={PER_PAGE}&type=all"
+        elif kind == "user":
+            url = f"{self.base_url}/users/{login}/repos?per_page={PER_PAGE}&type=owner"
+        else:
+            raise ValueError(f"kind must be 'user' or 'org', not {kind!r}")
+        by_url = {validator.url: validator for validator in stored or ()}
+        seen: set[str] = set()
+        while url is not None:
+            if url in seen:
+                raise GitHubUnavailable("GitHub's pagination went round in a circle.")
+            seen.add(url)
+            known = by_url.get(url)
+            response = self._http.request(
+                "GET",
+                url,
+                etag=known.etag if known else None,
+                last_modified=known.last_modified if known else None,
+                not_found=f"No GitHub account is called {login}.",
+            )
+            linked_next = self._http.next_link(response)
+            if response.status_code == 304 and known is not None:
+                page = RepoListPage(
+                    url=url,
+                    not_modified=True,
+                    repos=[],
+                    etag=known.etag,
+                    last_modified=known.last_modified,
+                    next_url=linked_next if "next" in response.links else known.next_url,
+                    repo_ids=known.repo_ids,
+                )
+            else:
+                repos = self._http.parse(parse_repo_list, response)
+                page = RepoListPage(
+                    url=url,
+                    not_modified=False,
+                    repos=repos,
+                    etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
+                    next_url=linked_next,
+                    repo_ids=tuple(repo.id for repo in repos),
+                )
+            yield page
+            url = page.next_url
+
+    # --- languages (GraphQL) ----------------------------------------------------------------
+
+    def languages_for(self, *, repos: Sequence[tuple[str, str]]) -> dict[str, dict[str, int]]:
+        """Language bytes per repository: one query per 100 repositories, about one point
+        each. Keys are "owner/name" as given; a repository GitHub no longer has (NOT_FOUND) is
+        left out. Without a token GitHub has no GraphQL for us: use primary languages."""
+        if not self.has_token:
+            raise RuntimeError("GitHub's GraphQL API needs a token; use primary languages.")
+        wanted: list[tuple[str, str]] = []
+        for owner, name in repos:
+            pair = (validate_login(owner), validate_repo_name(name))
+            if pair not in wanted:
+                wanted.append(pair)
+        result: dict[str, dict[str, int]] = {}
+        for start in range(0, len(wanted), LANGUAGES_BATCH):
+            result.update(self._languages_batch(wanted[start : start + LANGUAGES_BATCH]))
+        return result
+
+    def _languages_batch(self, batch: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
+        query, variables = languages_query(batch)
+        data, skipped = self._graphql(query, variables)
+        result: dict[str, dict[str, int]] = {}
+        for index, (owner, name) in enumerate(batch):
+            alias = f"r{index}"
+            node = data.get(alias)
+            if node is None or alias in skipped:
+                continue
+            try:
+                result[f"{owner}/{name}"] = repository_languages(node)
+            except ValueError as exc:
+                raise GitHubUnavailable("GitHub's GraphQL languages had the wrong shape.") from exc
+        return result
+
+    def _graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """The answer's `data`, and the top-level fields GitHub could not resolve (NOT_FOUND,
+        FORBIDDEN) beside data for the rest; the points it cost are added to the stats."""
+        response = self._http.request(
+            "POST",
+            f"{self.base_url}/graphql",
+            json_body={"query": query, "variables": variables},
+            resource=GRAPHQL,
+            not_found="GitHub's GraphQL endpoint was not found.",
+        )
+        self.stats.graphql_requests += 1
+        body = self._http.json(response)
+        if not isinstance(body, dict):
+            raise GitHubUnavailable("GitHub's GraphQL answer was not an object.")
+        data = body.get("data")
+        skipped = _graphql_errors(body.get("errors"), response, has_data=bool(data))
+        if not isinstance(data, dict):
+            raise GitHubUnavailable("GitHub's GraphQL answer had no data.")
+        self.stats.graphql_points += query_cost(data)
+        return data, skipped
+
+
+def _graphql_errors(errors: Any, response: requests.Response, *, has_data: bool) -> set[str]:
+    """Aliases to skip; raises for errors that spoil the whole answer."""
+    if not errors:
+        return set()
+    if not isinstance(errors, list):
+        raise GitHubUnavailable("GitHub's GraphQL errors had the wrong shape.")
+    skipped: set[str] = set()
+    for error in errors:
+        kind = error.get("type") if isinstance(error, dict) else None
+        path = error.get("path") if isinstance(error, dict) else None
+        if kind == "RATE_LIMITED":
+            state = quota_from_headers(response.headers)
+            reset_at = state.reset_at if state else datetime.now(UTC) + timedelta(minutes=1)
+            raise RateLimited(reset_at)
+        if kind in {"NOT_FOUND", "FORBIDDEN"} and isinstance(path, list) and path and has_data:
+            skipped.add(str(path[0]))
+            continue
+        message = error.get("message") if isinstance(error, dict) else None
+        raise GitHubUnavailable(f"GitHub's GraphQL API answered an error: {message or kind}")
+    return skipped
