@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from github_stats.client import GitHubClient
+from github_stats.github.client import GitHubClient
 from tests.fakegithub import FakeGitHub
 
 # Short enough that a "slow" fault (2 s by default) times out quickly, long enough for a

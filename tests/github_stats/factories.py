@@ -8,8 +8,8 @@ import factory
 from django.utils import timezone
 
 from github_stats.models import (
-    Account,
     AccountSnapshot,
+    GitHubAccount,
     JobStatus,
     RefreshJob,
     RefreshStatus,
@@ -17,12 +17,28 @@ from github_stats.models import (
     Tracking,
     today_utc,
 )
+from github_stats.services.refresh_rows import RepositorySums
 from tests.factories import UserFactory
 
 
-class AccountFactory(factory.django.DjangoModelFactory):
+def account_sums_store(account: GitHubAccount) -> None:
+    """What a refresh stores on the account from its repositories (services/refresh_rows.py),
+    so that rows made by factories read as a refresh would have left them."""
+    sums = RepositorySums.of(Repository.objects.filter(owner=account))
+    fields = {
+        "total_stars": sums.stars,
+        "total_forks": sums.forks,
+        "language_bytes": sums.language_bytes,
+        "language_repos": sums.language_repos,
+    }
+    GitHubAccount.objects.filter(pk=account.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(account, name, value)
+
+
+class GitHubAccountFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Account
+        model = GitHubAccount
 
     github_id = factory.Sequence(lambda n: 10_000 + n)
     login = factory.Sequence(lambda n: f"person-{n}")
@@ -40,7 +56,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
     refresh_status = RefreshStatus.OK
 
 
-class OrgFactory(AccountFactory):
+class OrgFactory(GitHubAccountFactory):
     kind = "org"
     following = 0
 
@@ -48,9 +64,10 @@ class OrgFactory(AccountFactory):
 class RepositoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Repository
+        skip_postgeneration_save = True
 
     github_id = factory.Sequence(lambda n: 5_000_000 + n)
-    owner = factory.SubFactory(AccountFactory)
+    owner = factory.SubFactory(GitHubAccountFactory)
     name = factory.Sequence(lambda n: f"project-{n}")
     description = "A project"
     language = "Python"
@@ -61,12 +78,17 @@ class RepositoryFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=300))
     fetched_at = factory.LazyFunction(timezone.now)
 
+    @factory.post_generation
+    def owner_sums(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            account_sums_store(self.owner)
+
 
 class AccountSnapshotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AccountSnapshot
 
-    account = factory.SubFactory(AccountFactory)
+    account = factory.SubFactory(GitHubAccountFactory)
     date = factory.LazyFunction(today_utc)
     followers = 10
     following = 3
@@ -86,13 +108,13 @@ class TrackingFactory(factory.django.DjangoModelFactory):
         model = Tracking
 
     user = factory.SubFactory(UserFactory)
-    account = factory.SubFactory(AccountFactory)
+    account = factory.SubFactory(GitHubAccountFactory)
 
 
 class RefreshJobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RefreshJob
 
-    account = factory.SubFactory(AccountFactory)
+    account = factory.SubFactory(GitHubAccountFactory)
     login = factory.LazyAttribute(lambda o: o.account.login.lower() if o.account else "someone")
     status = JobStatus.QUEUED

@@ -8,11 +8,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from github_stats.caching import account_cache_invalidate, account_cache_version
-from github_stats.models import Account, JobStatus, RefreshJob, Repository, Tracking
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Tracking
 from tests.github_stats.factories import (
-    AccountFactory,
     AccountSnapshotFactory,
+    GitHubAccountFactory,
     RefreshJobFactory,
     RepositoryFactory,
     TrackingFactory,
@@ -22,14 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_logins_are_unique_whatever_their_case():
-    AccountFactory(login="Alice")
+    GitHubAccountFactory(login="Alice")
     with transaction.atomic(), pytest.raises(IntegrityError):
-        AccountFactory(login="alice")
+        GitHubAccountFactory(login="alice")
 
 
 def test_by_login_ignores_case():
-    account = AccountFactory(login="Alice")
-    assert Account.objects.by_login("ALICE").get() == account
+    account = GitHubAccountFactory(login="Alice")
+    assert GitHubAccount.objects.by_login("ALICE").get() == account
 
 
 def test_one_snapshot_per_account_per_day():
@@ -76,64 +75,42 @@ def test_finished_jobs_do_not_hold_the_lock():
 
 
 def test_visible_excludes_hidden_accounts():
-    shown = AccountFactory()
-    AccountFactory(hidden=True)
-    assert list(Account.objects.visible()) == [shown]
+    shown = GitHubAccountFactory()
+    GitHubAccountFactory(hidden=True)
+    assert list(GitHubAccount.objects.visible()) == [shown]
 
 
 def test_stale_is_never_fetched_or_older_than_the_ttl():
     now = timezone.now()
-    never = AccountFactory(fetched_at=None)
-    old = AccountFactory(fetched_at=now - dt.timedelta(hours=7))
-    AccountFactory(fetched_at=now - dt.timedelta(hours=1))
+    never = GitHubAccountFactory(fetched_at=None)
+    old = GitHubAccountFactory(fetched_at=now - dt.timedelta(hours=7))
+    GitHubAccountFactory(fetched_at=now - dt.timedelta(hours=1))
 
-    stale = Account.objects.stale(older_than=dt.timedelta(hours=6), now=now).stalest_first()
+    stale = GitHubAccount.objects.stale(older_than=dt.timedelta(hours=6), now=now).stalest_first()
 
     assert list(stale) == [never, old]
-    assert old.is_stale(now, ttl=dt.timedelta(hours=6))
+
+
+def test_an_account_is_stale_from_stats_ttl_after_its_refresh(settings):
+    settings.STATS_TTL = 6 * 60 * 60
+    now = timezone.now()
+    fresh = GitHubAccountFactory(fetched_at=now - dt.timedelta(hours=5, minutes=59))
+    old = GitHubAccountFactory(fetched_at=now - dt.timedelta(hours=6))
+    never = GitHubAccountFactory(fetched_at=None)
+
+    assert not fresh.is_stale(now)
+    assert old.is_stale(now)
     assert never.is_stale(now)
+    assert fresh.stale_at() == fresh.fetched_at + dt.timedelta(hours=6)
+    assert never.stale_at() is None
 
 
-def test_tracked_and_for_user(user, other_user):
+def test_tracked_accounts_are_those_someone_watches(user, other_user):
     mine = TrackingFactory(user=user).account
     theirs = TrackingFactory(user=other_user).account
-    AccountFactory()
+    GitHubAccountFactory()
 
-    assert set(Account.objects.tracked()) == {mine, theirs}
-    assert list(Account.objects.for_user(user)) == [mine]
-
-
-def test_totals_count_all_own_repositories_and_non_forks():
-    account = AccountFactory()
-    RepositoryFactory(owner=account, stars=10, forks=2)
-    RepositoryFactory(owner=account, stars=3, forks=1, is_fork=True)
-    RepositoryFactory(stars=100)  # someone else's
-
-    totals = Repository.objects.for_account(account).totals()
-
-    assert (totals.repositories, totals.stars, totals.forks) == (2, 13, 3)
-    assert (totals.non_fork_repositories, totals.non_fork_stars, totals.non_fork_forks) == (
-        1,
-        10,
-        2,
-    )
-
-
-def test_totals_of_no_repositories_are_zero():
-    totals = Repository.objects.for_account(AccountFactory()).totals()
-    assert (totals.repositories, totals.stars, totals.forks) == (0, 0, 0)
-
-
-def test_languages_by_count_and_by_bytes():
-    account = AccountFactory()
-    RepositoryFactory(owner=account, language="Python", language_bytes={"Python": 900, "C": 50})
-    RepositoryFactory(owner=account, language="Python", language_bytes={"Python": 100})
-    RepositoryFactory(owner=account, language="Go", language_bytes={"Go": 2000})
-    RepositoryFactory(owner=account, language="", language_bytes={})
-    repos = Repository.objects.for_account(account)
-
-    assert repos.languages_by_count() == [("Python", 2), ("Go", 1)]
-    assert repos.languages_by_bytes() == [("Go", 2000), ("Python", 1000), ("C", 50)]
+    assert set(GitHubAccount.objects.tracked()) == {mine, theirs}
 
 
 def test_languages_are_outdated_until_fetched_for_the_latest_push():
@@ -144,11 +121,7 @@ def test_languages_are_outdated_until_fetched_for_the_latest_push():
     assert not repo.languages_outdated()
 
 
-def test_a_refresh_changes_the_cache_version():
-    account = AccountFactory()
-    before = account_cache_version(account_id=account.pk)
-    assert account_cache_version(account_id=account.pk) == before
-
-    account_cache_invalidate(account_id=account.pk)
-
-    assert account_cache_version(account_id=account.pk) != before
+def test_every_account_gets_its_own_random_cache_version():
+    first, second = GitHubAccountFactory(), GitHubAccountFactory()
+    assert len(first.cache_version) == 32
+    assert first.cache_version != second.cache_version

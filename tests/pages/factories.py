@@ -6,11 +6,11 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from github_stats.models import AccountSnapshot, today_utc
+from github_stats.models import AccountSnapshot, GitHubAccount, today_utc
 from tests.github_stats import factories as stored
 
 
-class AccountFactory(stored.AccountFactory):
+class GitHubAccountFactory(stored.GitHubAccountFactory):
     name = factory.LazyAttribute(lambda o: o.login.replace("-", " ").title())
     bio = "Builds things."
     company = "@acme"
@@ -23,7 +23,7 @@ class AccountFactory(stored.AccountFactory):
 
 
 class RepositoryFactory(stored.RepositoryFactory):
-    owner = factory.SubFactory(AccountFactory)
+    owner = factory.SubFactory(GitHubAccountFactory)
     description = "A useful project."
     language_bytes = factory.LazyFunction(lambda: {"Python": 9000, "HTML": 1000})
     stars = 10
@@ -36,7 +36,7 @@ class RepositoryFactory(stored.RepositoryFactory):
 
 
 class SnapshotFactory(stored.AccountSnapshotFactory):
-    account = factory.SubFactory(AccountFactory)
+    account = factory.SubFactory(GitHubAccountFactory)
     followers = 1200
     following = 30
     public_repos = 3
@@ -47,12 +47,18 @@ class SnapshotFactory(stored.AccountSnapshotFactory):
 
 
 class TrackingFactory(stored.TrackingFactory):
-    account = factory.SubFactory(AccountFactory)
+    account = factory.SubFactory(GitHubAccountFactory)
 
 
 def snapshots_for(account, *, days: int, stars_from: int = 100, step: int = 2) -> None:
-    """One snapshot a day for `days` days up to today, stars growing by `step` a day."""
+    """One snapshot a day for `days` days up to today, stars growing by `step` a day; the
+    account's totals are today's, as a refresh leaves them."""
     today = today_utc()
+    last_stars, last_forks = stars_from + (days - 1) * step, 20 + (days - 1) // 10
+    GitHubAccount.objects.filter(pk=account.pk).update(
+        total_stars=last_stars, total_forks=last_forks
+    )
+    account.total_stars, account.total_forks = last_stars, last_forks
     AccountSnapshot.objects.bulk_create(
         AccountSnapshot(
             account=account,

@@ -1,0 +1,37 @@
+"""What we store about GitHub: accounts (users and organisations), their repositories, one snapshot
+per account per day, the watchlist, and the refresh jobs that keep it all fresh.
+
+PostgreSQL is the source of truth; every page and API answer reads these tables. GitHub's own
+timestamps keep GitHub's names (`created_at`, `updated_at`, `pushed_at`); ours say what they are
+(`fetched_at`, `first_seen_at`). "Account" in this app is always a GitHub account; the person
+using Gitpulse is `accounts.User`.
+"""
+
+from github_stats.models.accounts import (
+    AccountKind,
+    GitHubAccount,
+    GitHubAccountQuerySet,
+    RefreshStatus,
+    new_cache_version,
+)
+from github_stats.models.jobs import IN_FLIGHT, JobStatus, RefreshJob, RefreshJobQuerySet
+from github_stats.models.repositories import Repository, RepositoryQuerySet
+from github_stats.models.snapshots import AccountSnapshot, today_utc
+from github_stats.models.watchlist import Tracking
+
+__all__ = [
+    "IN_FLIGHT",
+    "AccountKind",
+    "AccountSnapshot",
+    "GitHubAccount",
+    "GitHubAccountQuerySet",
+    "JobStatus",
+    "RefreshJob",
+    "RefreshJobQuerySet",
+    "RefreshStatus",
+    "Repository",
+    "RepositoryQuerySet",
+    "Tracking",
+    "new_cache_version",
+    "today_utc",
+]
