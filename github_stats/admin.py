@@ -1,8 +1,9 @@
 """Moderation: operators hide and unhide accounts, refresh on demand and retry failed jobs.
 
 What GitHub sent is read-only here (a refresh would overwrite any edit), and every moderation
-action goes through github_stats.moderation, which writes the audit log. GitHub's strings are
-untrusted: list columns return plain strings, which the admin escapes; nothing is mark_safe'd."""
+action goes through github_stats.services.moderation, which writes the audit log. GitHub's
+strings are untrusted: list columns return plain strings, which the admin escapes; nothing is
+mark_safe'd."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from github_stats.exceptions import GitHubStatsError
-from github_stats.models import Account, AccountSnapshot, RefreshJob, Repository, Tracking
-from github_stats.moderation import (
+from github_stats.github.errors import ShownError
+from github_stats.models import AccountSnapshot, GitHubAccount, RefreshJob, Repository, Tracking
+from github_stats.services.moderation import (
     account_hide,
     account_refresh_now,
     account_unhide,
@@ -53,7 +54,7 @@ class StaleFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         ttl = timedelta(seconds=settings.STATS_TTL)
-        stale = Account.objects.stale(older_than=ttl).values("pk")
+        stale = GitHubAccount.objects.stale(older_than=ttl).values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=stale)
         if self.value() == "no":
@@ -69,7 +70,7 @@ class HideForm(forms.Form):
     )
 
 
-@admin.register(Account)
+@admin.register(GitHubAccount)
 class AccountAdmin(admin.ModelAdmin):
     list_display = [
         "login",
@@ -89,7 +90,7 @@ class AccountAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Hiding goes through the actions (reason and audit row), never an edited checkbox.
-        return [field.name for field in Account._meta.fields]
+        return [field.name for field in GitHubAccount._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -98,16 +99,16 @@ class AccountAdmin(admin.ModelAdmin):
         return False  # hide instead: history and watchlists stay, and it can be undone
 
     @admin.display(description="name")
-    def short_name(self, obj: Account) -> str:
+    def short_name(self, obj: GitHubAccount) -> str:
         return Truncator(obj.name).chars(40)
 
     @admin.display(description="bio")
-    def short_bio(self, obj: Account) -> str:
+    def short_bio(self, obj: GitHubAccount) -> str:
         return Truncator(obj.bio).chars(_SHORT)
 
     @admin.action(description="Hide selected accounts (asks for a reason)", permissions=["change"])
     def hide_accounts(
-        self, request: HttpRequest, queryset: QuerySet[Account]
+        self, request: HttpRequest, queryset: QuerySet[GitHubAccount]
     ) -> HttpResponse | None:
         form = HideForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -132,19 +133,19 @@ class AccountAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/github_stats/account_hide.html", context)
 
     @admin.action(description="Unhide selected accounts", permissions=["change"])
-    def unhide_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+    def unhide_accounts(self, request: HttpRequest, queryset: QuerySet[GitHubAccount]) -> None:
         accounts = list(queryset.filter(hidden=True))
         for account in accounts:
             account_unhide(account=account, actor=request.user, request=request)
         self.message_user(request, f"Unhid {len(accounts)} account(s).", messages.SUCCESS)
 
     @admin.action(description="Refresh selected accounts now", permissions=["change"])
-    def refresh_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+    def refresh_accounts(self, request: HttpRequest, queryset: QuerySet[GitHubAccount]) -> None:
         queued, refused = 0, []
         for account in queryset:
             try:
                 account_refresh_now(account=account, actor=request.user, request=request)
-            except GitHubStatsError as exc:
+            except ShownError as exc:
                 refused.append(f"{account.login}: {exc.message}")
             else:
                 queued += 1

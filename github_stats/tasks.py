@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from celery import Task, shared_task
 from django.conf import settings
 
-from github_stats.exceptions import GitHubUnavailable, RateLimited
-from github_stats.scheduling import refresh_stale_tick
-from github_stats.services import refresh_job_enqueue, refresh_job_run
+from github_stats.github.errors import GitHubUnavailable, RateLimited
+from github_stats.services.jobs import REFRESH_TASK, refresh_job_enqueue, refresh_job_run
+from github_stats.services.scheduling import refresh_stale_tick
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ def transient_countdown(retries: int) -> float:
 
 
 @shared_task(
+    name=REFRESH_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -61,7 +62,12 @@ def refresh_account(self: Task, job_id: str) -> str:
     return job.status if job is not None else "missing"
 
 
-@shared_task(acks_late=True, soft_time_limit=4 * 60, time_limit=5 * 60)
+@shared_task(
+    name="github_stats.tasks.refresh_stale",
+    acks_late=True,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
 def refresh_stale() -> dict[str, object]:
     """One scheduler tick (beat, every 5 minutes)."""
     tick = refresh_stale_tick()

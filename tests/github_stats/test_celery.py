@@ -19,8 +19,10 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app as celery_app
-from github_stats.models import Account, JobStatus, RefreshJob, Repository
-from github_stats.services import account_refresh, refresh_request
+from github_stats.github.client import GitHubClient
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository
+from github_stats.services.jobs import refresh_request
+from github_stats.services.refresh import account_refresh
 from tests.services import child_process_env, require_postgres, require_redis
 
 pytestmark = [pytest.mark.celery, pytest.mark.redis]
@@ -71,7 +73,7 @@ def test_a_real_worker_runs_a_requested_refresh(transactional_db, fake_github, r
 
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert job.account == Account.objects.get(login="alice")
+    assert job.account == GitHubAccount.objects.get(login="alice")
     assert job.quota_requests == 3
     assert Repository.objects.count() == 120
 
@@ -115,7 +117,7 @@ def test_a_worker_killed_mid_refresh_leaves_nothing_half_written_and_the_redeliv
 
     # Killed half-way: the job is still "running" and nothing of the refresh was written.
     assert _job_status(job) == JobStatus.RUNNING
-    assert not Account.objects.exists()
+    assert not GitHubAccount.objects.exists()
     assert not Repository.objects.exists()
 
     # The message was never acknowledged (acks_late): Redis gives it to the next worker once
@@ -140,5 +142,5 @@ def test_a_worker_killed_mid_refresh_leaves_nothing_half_written_and_the_redeliv
     assert job.attempts == 2
     assert _stored() == expected
     # ...the very state a clean refresh leaves.
-    account_refresh(account=Account.objects.get())
+    account_refresh(account=GitHubAccount.objects.get(), client=GitHubClient())
     assert _stored() == expected

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from github_stats.models import Account, RefreshJob, Repository, Tracking
-from tests.github_stats.factories import AccountFactory
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository, Tracking
+from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,16 @@ def test_backfill_refreshes_every_login_and_exits_0(fake_github):
     assert "[2/2] acme: ok: 3 repositories" in output
     assert "Summary: ok 2." in output
     assert "GitHub quota left: 4995/5000" in output
-    assert set(Account.objects.values_list("login", "kind")) == {("alice", "user"), ("acme", "org")}
-    assert RefreshJob.objects.count() == 0  # inline: nothing is queued
+    assert set(GitHubAccount.objects.values_list("login", "kind")) == {
+        ("alice", "user"),
+        ("acme", "org"),
+    }
+    # Each through its RefreshJob, run here: none is left for a worker.
+    jobs = RefreshJob.objects.order_by("created_at")
+    assert [(job.login, job.status, job.quota_requests) for job in jobs] == [
+        ("alice", JobStatus.SUCCEEDED, 3),
+        ("acme", JobStatus.SUCCEEDED, 2),
+    ]
 
 
 def test_backfill_reports_not_found_and_invalid_and_exits_1(fake_github):
@@ -70,6 +78,21 @@ def test_backfill_stops_at_a_rate_limit_without_waiting(fake_github):
     assert "rate limited 1, not attempted 1" in output
     assert "GitHub quota left: 0/5000" in output
     assert fake_github.state.total == 1
+    # Parked for the scheduler, which resumes it after the reset.
+    job = RefreshJob.objects.get()
+    assert (job.login, job.status, job.error_code) == ("alice", "queued", "github_rate_limited")
+
+
+def test_backfill_leaves_an_account_a_worker_is_refreshing_to_the_worker(fake_github):
+    fake = fake_github.state.add_user("alice")
+    account = GitHubAccountFactory(login="alice", github_id=fake.id)
+    RefreshJobFactory(account=account, status=JobStatus.RUNNING)
+
+    status, output = _backfill("alice")
+
+    assert status == 1
+    assert "[1/1] alice: skipped: a worker is refreshing it right now" in output
+    assert fake_github.state.total == 0
 
 
 def test_backfill_reports_github_failures(fake_github):
@@ -83,7 +106,7 @@ def test_backfill_reports_github_failures(fake_github):
 
 
 def test_backfill_skips_hidden_accounts(fake_github):
-    AccountFactory(login="alice", hidden=True)
+    GitHubAccountFactory(login="alice", hidden=True)
 
     status, output = _backfill("alice")
 
@@ -107,8 +130,8 @@ def test_backfill_reads_logins_from_a_file(fake_github, tmp_path: Path):
 def test_backfill_stale_refreshes_stored_accounts_older_than_the_ttl(fake_github, settings):
     fake = fake_github.state.add_user("alice", repos=2)
     old = timezone.now() - dt.timedelta(seconds=settings.STATS_TTL + 60)
-    AccountFactory(login="alice", github_id=fake.id, fetched_at=old)
-    AccountFactory(fetched_at=timezone.now())  # fresh: not refreshed
+    GitHubAccountFactory(login="alice", github_id=fake.id, fetched_at=old)
+    GitHubAccountFactory(fetched_at=timezone.now())  # fresh: not refreshed
 
     status, output = _backfill("--stale")
 

@@ -1,21 +1,19 @@
-"""account_refresh() against the fake GitHub over HTTP: what it stores, what it costs in quota
-and in SQL queries."""
+"""account_refresh() against the fake GitHub over HTTP: what it stores and what it costs in
+quota. Its SQL queries are pinned in test_refresh_queries.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from github_stats.client import GitHubClient
-from github_stats.exceptions import AccountHidden, GitHubUnavailable, NotFound
-from github_stats.models import Account, AccountSnapshot, RefreshStatus, Repository
-from github_stats.services import account_refresh
-from tests.github_stats.factories import AccountFactory
-from tests.services import require_postgres
+from github_stats.exceptions import AccountHidden
+from github_stats.github.client import GitHubClient
+from github_stats.github.errors import GitHubNotFound, GitHubUnavailable
+from github_stats.models import AccountSnapshot, GitHubAccount, RefreshStatus, Repository
+from github_stats.services.refresh import account_refresh
+from tests.github_stats.factories import GitHubAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _state() -> dict:
     """Everything a refresh writes, in a comparable form."""
     accounts = list(
-        Account.objects.order_by("github_id").values(
+        GitHubAccount.objects.order_by("github_id").values(
             "github_id", "login", "kind", "followers", "public_repos", "etag", "refresh_status"
         )
     )
@@ -46,9 +44,11 @@ def test_cold_refresh_stores_the_account_and_every_repository(fake_github, githu
 
     result = account_refresh(login="alice", client=github_client)
 
-    account = Account.objects.get()
+    account = GitHubAccount.objects.get()
     assert (account.github_id, account.login, account.kind) == (fake.id, "alice", "user")
     assert account.followers == fake.followers
+    assert account.total_stars == sum(repo.stars for repo in fake.repos.values())
+    assert account.total_forks == sum(repo.forks for repo in fake.repos.values())
     assert account.refresh_status == RefreshStatus.OK
     assert account.fetched_at is not None
     assert Repository.objects.filter(owner=account).count() == 250
@@ -77,7 +77,7 @@ def test_warm_refresh_with_nothing_changed_costs_no_quota(fake_github, github_cl
     account_refresh(login="alice", client=github_client)
     fake_github.state.reset_counters()
 
-    result = account_refresh(account=Account.objects.get(), client=github_client)
+    result = account_refresh(account=GitHubAccount.objects.get(), client=github_client)
 
     assert fake_github.state.quota_counted == 0
     assert result.stats.quota_requests == 0
@@ -107,8 +107,9 @@ def test_forks_are_kept_and_flagged(fake_github, github_client):
         "original": False,
         "borrowed": True,
     }
-    totals = Repository.objects.for_account(Account.objects.get()).totals()
-    assert (totals.stars, totals.non_fork_stars) == (9, 7)
+    assert GitHubAccount.objects.get().total_stars == 9
+    snapshot = AccountSnapshot.objects.get()
+    assert (snapshot.total_stars, snapshot.non_fork_stars) == (9, 7)
 
 
 def test_repositories_deleted_on_github_are_removed(fake_github, github_client):
@@ -117,11 +118,13 @@ def test_repositories_deleted_on_github_are_removed(fake_github, github_client):
     victim = next(iter(fake_github.state.account("alice").repos.values()))
     fake_github.state.delete_repo("alice", victim.name)
 
-    result = account_refresh(account=Account.objects.get(), client=github_client)
+    result = account_refresh(account=GitHubAccount.objects.get(), client=github_client)
 
     assert result.repositories_removed == 1
     assert not Repository.objects.filter(github_id=victim.id).exists()
     assert Repository.objects.count() == 149
+    remaining = fake_github.state.account("alice").repos.values()
+    assert GitHubAccount.objects.get().total_stars == sum(repo.stars for repo in remaining)
 
 
 def test_a_changed_repository_is_updated(fake_github, github_client):
@@ -130,20 +133,22 @@ def test_a_changed_repository_is_updated(fake_github, github_client):
     repo = next(iter(fake_github.state.account("alice").repos.values()))
     fake_github.state.bump_stars("alice", repo.name, by=100)
 
-    account_refresh(account=Account.objects.get(), client=github_client)
+    account_refresh(account=GitHubAccount.objects.get(), client=github_client)
 
     assert Repository.objects.get(github_id=repo.id).stars == repo.stars
+    totals = sum(r.stars for r in fake_github.state.account("alice").repos.values())
+    assert GitHubAccount.objects.get().total_stars == totals
 
 
 def test_a_renamed_account_is_updated_in_place(fake_github, github_client):
     fake_github.state.add_user("alice", repos=3)
     account_refresh(login="alice", client=github_client)
-    before = Account.objects.get()
+    before = GitHubAccount.objects.get()
     fake_github.state.rename_account("alice", "alicia")
 
     account_refresh(account=before, client=github_client)
 
-    after = Account.objects.get()
+    after = GitHubAccount.objects.get()
     assert after.pk == before.pk
     assert after.login == "alicia"
     assert Repository.objects.filter(owner=after).count() == 3
@@ -152,12 +157,12 @@ def test_a_renamed_account_is_updated_in_place(fake_github, github_client):
 def test_a_new_login_that_we_know_under_its_old_name_updates_that_row(fake_github, github_client):
     fake_github.state.add_user("alice", repos=3)
     account_refresh(login="alice", client=github_client)
-    before = Account.objects.get()
+    before = GitHubAccount.objects.get()
     fake_github.state.rename_account("alice", "alicia")
 
     account_refresh(login="alicia", client=github_client)
 
-    assert list(Account.objects.values_list("pk", "login")) == [(before.pk, "alicia")]
+    assert list(GitHubAccount.objects.values_list("pk", "login")) == [(before.pk, "alicia")]
 
 
 def test_a_login_taken_over_by_another_account_moves_to_the_new_owner(fake_github, github_client):
@@ -168,13 +173,39 @@ def test_a_login_taken_over_by_another_account_moves_to_the_new_owner(fake_githu
 
     account_refresh(login="alice", client=github_client)
 
-    assert Account.objects.by_login("alice").get().github_id == newcomer.id
-    old = Account.objects.exclude(github_id=newcomer.id).get()
+    assert GitHubAccount.objects.by_login("alice").get().github_id == newcomer.id
+    old = GitHubAccount.objects.exclude(github_id=newcomer.id).get()
     # Parked until its own refresh finds its new login through its id.
     assert old.login.startswith("alice~")
     account_refresh(account=old, client=github_client)
     old.refresh_from_db()
     assert old.login == "alicia"
+
+
+def test_every_refresh_gives_the_account_a_new_cache_version(fake_github, github_client):
+    fake_github.state.add_user("alice", repos=3)
+    account_refresh(login="alice", client=github_client)
+    first = GitHubAccount.objects.get().cache_version
+
+    result = account_refresh(login="alice", client=github_client)  # all 304s: nothing new
+
+    assert result.account.cache_version != first
+    assert GitHubAccount.objects.get().cache_version == result.account.cache_version
+
+
+def test_a_failed_refresh_gives_the_account_a_new_cache_version(fake_github, github_client):
+    fake_github.state.add_user("alice")
+    account_refresh(login="alice", client=github_client)
+    account = GitHubAccount.objects.get()
+    before = account.cache_version
+    fake_github.state.remove_account("alice")
+
+    with pytest.raises(GitHubNotFound):
+        account_refresh(account=account, client=github_client)
+
+    stored = GitHubAccount.objects.get()
+    assert stored.refresh_status == RefreshStatus.NOT_FOUND  # shown in the API: a new version
+    assert stored.cache_version != before
 
 
 def test_todays_snapshot_is_upserted_once_per_day(fake_github, github_client):
@@ -201,7 +232,7 @@ def test_a_refresh_on_another_day_adds_a_snapshot(fake_github, github_client):
 
 
 def test_a_hidden_account_is_not_refreshed(fake_github, github_client):
-    AccountFactory(login="alice", hidden=True)
+    GitHubAccountFactory(login="alice", hidden=True)
 
     with pytest.raises(AccountHidden):
         account_refresh(login="alice", client=github_client)
@@ -210,10 +241,10 @@ def test_a_hidden_account_is_not_refreshed(fake_github, github_client):
 
 
 def test_an_unknown_login_is_not_found_and_stores_nothing(fake_github, github_client):
-    with pytest.raises(NotFound):
+    with pytest.raises(GitHubNotFound):
         account_refresh(login="nobody", client=github_client)
 
-    assert not Account.objects.exists()
+    assert not GitHubAccount.objects.exists()
 
 
 def test_an_account_gone_from_github_keeps_its_data_and_says_so(fake_github, github_client):
@@ -221,10 +252,10 @@ def test_an_account_gone_from_github_keeps_its_data_and_says_so(fake_github, git
     account_refresh(login="alice", client=github_client)
     fake_github.state.remove_account("alice")
 
-    with pytest.raises(NotFound):
-        account_refresh(account=Account.objects.get(), client=github_client)
+    with pytest.raises(GitHubNotFound):
+        account_refresh(account=GitHubAccount.objects.get(), client=github_client)
 
-    account = Account.objects.get()
+    account = GitHubAccount.objects.get()
     assert account.refresh_status == RefreshStatus.NOT_FOUND
     assert Repository.objects.count() == 2
 
@@ -236,7 +267,7 @@ def test_a_failure_half_way_writes_nothing(fake_github, github_client):
     with pytest.raises(GitHubUnavailable):
         account_refresh(login="alice", client=github_client)
 
-    assert not Account.objects.exists()
+    assert not GitHubAccount.objects.exists()
     assert not Repository.objects.exists()
 
 
@@ -247,9 +278,10 @@ def test_without_a_token_languages_come_from_primary_languages_only(fake_github,
 
     assert fake_github.state.count("/graphql") == 0
     assert fake_github.state.count("/repos/*") == 0
-    account = Account.objects.get()
-    by_count = Repository.objects.for_account(account).languages_by_count()
-    assert sum(n for _, n in by_count) == Repository.objects.exclude(language="").count()
+    account = GitHubAccount.objects.get()
+    own = Repository.objects.filter(is_fork=False).exclude(language="")
+    assert sum(account.language_repos.values()) == own.count()
+    assert account.language_bytes == {}
 
 
 def test_with_a_token_languages_are_fetched_once_per_push(fake_github, github_client_with_token):
@@ -260,15 +292,14 @@ def test_with_a_token_languages_are_fetched_once_per_push(fake_github, github_cl
     assert Repository.objects.filter(languages_pushed_at__isnull=True).count() == 0
     fake_github.state.reset_counters()
 
-    repo = next(iter(fake_github.state.account("alice").repos.values()))
+    repo = next(r for r in fake_github.state.account("alice").repos.values() if not r.is_fork)
     fake_github.state.push("alice", repo.name, language_bytes={"Rust": 4096})
     result = account_refresh(login="alice", client=github_client_with_token)
 
     assert fake_github.state.count("/graphql") == 1
     assert result.languages_fetched == 1
     assert Repository.objects.get(github_id=repo.id).language_bytes == {"Rust": 4096}
-    by_bytes = dict(Repository.objects.for_account(Account.objects.get()).languages_by_bytes())
-    assert by_bytes["Rust"] >= 4096
+    assert GitHubAccount.objects.get().language_bytes["Rust"] >= 4096
 
 
 def test_with_a_token_nothing_changed_costs_no_quota_and_no_graphql(
@@ -294,7 +325,7 @@ def test_validators_stored_under_another_token_are_not_sent(fake_github, github_
     account_refresh(login="alice", client=other)
 
     assert fake_github.state.count("/users/alice", status=304) == 0
-    assert Account.objects.get().validators_usable("ghp_another_token")
+    assert GitHubAccount.objects.get().validators_token == other.token_fingerprint
 
 
 def test_partially_written_data_is_repaired_by_the_next_refresh(fake_github, github_client):
@@ -306,74 +337,6 @@ def test_partially_written_data_is_repaired_by_the_next_refresh(fake_github, git
         pk__in=list(Repository.objects.values_list("pk", flat=True)[:40])
     ).delete()
 
-    account_refresh(account=Account.objects.get(), client=github_client)
+    account_refresh(account=GitHubAccount.objects.get(), client=github_client)
 
     assert _state() == complete
-
-
-# --- SQL queries: constant whatever the repository count -------------------------------------
-
-
-def _refresh_queries(login: str, client: GitHubClient, *, warm: bool) -> int:
-    if warm:
-        account_refresh(login=login, client=client)
-    account = Account.objects.by_login(login).first()
-    with CaptureQueriesContext(connection) as queries:
-        account_refresh(account=account, login=None if account else login, client=client)
-    return len(queries)
-
-
-def test_a_cold_refresh_of_25_repositories_is_nine_queries(
-    fake_github, github_client, django_assert_num_queries
-):
-    fake_github.state.add_user("alice", repos=25)
-    # by login (none), by github id (none: not a rename), savepoint, login displacement,
-    # account upsert, repository upsert, totals, snapshot upsert, release savepoint
-    with django_assert_num_queries(9):
-        account_refresh(login="alice", client=github_client)
-
-
-def test_a_warm_refresh_with_nothing_changed_is_six_queries(
-    fake_github, github_client, django_assert_num_queries
-):
-    fake_github.state.add_user("alice", repos=25)
-    account_refresh(login="alice", client=github_client)
-    account = Account.objects.get()
-    # stored repositories, savepoint, account upsert, totals, snapshot upsert, release savepoint
-    with django_assert_num_queries(6):
-        account_refresh(account=account, client=github_client)
-
-
-def test_a_warm_refresh_with_changes_is_eight_queries(
-    fake_github, github_client, django_assert_num_queries
-):
-    fake_github.state.add_user("alice", repos=25)
-    account_refresh(login="alice", client=github_client)
-    names = list(fake_github.state.account("alice").repos)
-    fake_github.state.bump_stars("alice", names[0])
-    fake_github.state.delete_repo("alice", names[1])
-    account = Account.objects.get()
-    # stored repositories, savepoint, account upsert, repository upsert, delete of the gone
-    # one, totals, snapshot upsert, release savepoint
-    with django_assert_num_queries(8):
-        account_refresh(account=account, client=github_client)
-
-
-@pytest.mark.postgres
-def test_refresh_queries_are_the_same_for_25_and_2500_repositories(fake_github, github_client):
-    require_postgres()  # SQLite caps a statement at 999 parameters, so Django batches there
-    fake_github.state.add_user("small", repos=25)
-    fake_github.state.add_user("large", repos=2500)
-
-    cold = (
-        _refresh_queries("small", github_client, warm=False),
-        _refresh_queries("large", github_client, warm=False),
-    )
-    warm = (
-        _refresh_queries("small", github_client, warm=True),
-        _refresh_queries("large", github_client, warm=True),
-    )
-
-    assert cold == (9, 9)
-    assert warm == (6, 6)
-    assert Repository.objects.filter(owner__login="large").count() == 2500

@@ -7,16 +7,18 @@ import threading
 import pytest
 from django.db import connection
 
-from github_stats.exceptions import AccountHidden, InvalidLogin, NotFound
-from github_stats.models import Account, JobStatus, RefreshJob, Repository, Tracking
-from github_stats.services import (
+from github_stats.caching import account_version_publish
+from github_stats.exceptions import AccountHidden
+from github_stats.github.errors import GitHubNotFound, InvalidLogin, RateLimited
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository, Tracking
+from github_stats.services.jobs import (
     refresh_job_create,
     refresh_job_run,
     refresh_request,
-    tracking_add,
-    tracking_remove,
+    refresh_run_now,
 )
-from tests.github_stats.factories import AccountFactory, RefreshJobFactory, TrackingFactory
+from github_stats.services.tracking import tracking_add, tracking_remove
+from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
 from tests.services import require_postgres
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,7 @@ def test_a_request_for_a_new_login_refreshes_it_and_the_job_finds_the_account(
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert job.login == "alice"
-    assert job.account == Account.objects.get(login="alice")
+    assert job.account == GitHubAccount.objects.get(login="alice")
     assert job.requested_by == user
     assert job.quota_requests == 2
     assert job.github_requests == 2
@@ -55,7 +57,7 @@ def test_a_request_for_a_new_login_refreshes_it_and_the_job_finds_the_account(
 
 
 def test_a_second_request_while_one_is_in_flight_returns_that_job(db):
-    account = AccountFactory(login="alice")
+    account = GitHubAccountFactory(login="alice")
     queued = RefreshJobFactory(account=account, status=JobStatus.QUEUED)
 
     job = refresh_request(login="ALICE", requested_by=None)
@@ -87,7 +89,7 @@ def test_a_request_after_the_last_job_finished_queues_a_new_one(
 
 
 def test_a_hidden_account_cannot_be_refreshed(fake_github):
-    AccountFactory(login="alice", hidden=True)
+    GitHubAccountFactory(login="alice", hidden=True)
 
     with pytest.raises(AccountHidden):
         refresh_request(login="alice", requested_by=None)
@@ -106,7 +108,7 @@ def test_an_unknown_account_fails_its_job_and_is_remembered_for_a_while(
     assert job.account is None
     requests = fake_github.state.total
 
-    with pytest.raises(NotFound):
+    with pytest.raises(GitHubNotFound):
         refresh_request(login="nobody", requested_by=None)
 
     assert fake_github.state.total == requests
@@ -202,7 +204,7 @@ def test_ten_concurrent_requests_for_one_account_make_one_job_and_one_fetch(
 
 
 def test_the_database_refuses_a_second_job_in_flight_for_an_account(db):
-    account = AccountFactory()
+    account = GitHubAccountFactory()
     RefreshJobFactory(account=account, status=JobStatus.RUNNING)
 
     existing = refresh_job_create(account=account, enqueue=False)
@@ -212,22 +214,22 @@ def test_the_database_refuses_a_second_job_in_flight_for_an_account(db):
 
 
 def test_tracking_add_is_idempotent(user):
-    account = AccountFactory()
+    account = GitHubAccountFactory()
 
-    first = tracking_add(user=user, account=account)
-    second = tracking_add(user=user, account=account)
+    tracking_add(user=user, account=account)
+    first = Tracking.objects.get()
+    tracking_add(user=user, account=account)
 
-    assert first.pk == second.pk
-    assert Tracking.objects.count() == 1
+    assert list(Tracking.objects.values_list("pk", "created_at")) == [(first.pk, first.created_at)]
 
 
 def test_a_hidden_account_cannot_be_tracked(user):
     with pytest.raises(AccountHidden):
-        tracking_add(user=user, account=AccountFactory(hidden=True))
+        tracking_add(user=user, account=GitHubAccountFactory(hidden=True))
 
 
 def test_tracking_remove_only_touches_my_watchlist(user, other_user):
-    account = AccountFactory()
+    account = GitHubAccountFactory()
     TrackingFactory(user=user, account=account)
     TrackingFactory(user=other_user, account=account)
 
@@ -248,3 +250,75 @@ def test_the_job_is_enqueued_only_when_the_transaction_commits(
     assert fake_github.state.total == 0
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
+
+
+# --- refresh_run_now: the backfill command's way, through the same job ------------------------
+
+
+def test_running_now_refreshes_through_the_accounts_job_without_a_worker(
+    fake_github, github_client, django_capture_on_commit_callbacks
+):
+    fake_github.state.add_user("alice", repos=3)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = refresh_run_now(login="alice", client=github_client)
+
+    # Nothing handed to Celery: the only callback publishes the new cache version.
+    assert [getattr(cb, "func", None) for cb in callbacks] == [account_version_publish]
+    assert run.result is not None
+    assert run.result.repositories == 3
+    job = RefreshJob.objects.get()
+    assert (job.status, job.account, job.quota_requests) == (
+        JobStatus.SUCCEEDED,
+        run.result.account,
+        2,
+    )
+
+
+def test_running_now_a_job_a_worker_is_running_leaves_it_to_the_worker(fake_github, github_client):
+    account = GitHubAccountFactory(login="alice")
+    running = RefreshJobFactory(account=account, status=JobStatus.RUNNING)
+
+    run = refresh_run_now(account=account, client=github_client)
+
+    assert run.busy
+    assert run.job is not None
+    assert run.job.pk == running.pk
+    assert fake_github.state.total == 0
+
+
+def test_running_now_takes_over_a_queued_job(fake_github, github_client):
+    fake_github.state.add_user("alice")
+    account = GitHubAccountFactory(login="alice", github_id=fake_github.state.account("alice").id)
+    queued = RefreshJobFactory(account=account, status=JobStatus.QUEUED)
+
+    run = refresh_run_now(account=account, client=github_client)
+
+    queued.refresh_from_db()
+    assert queued.status == JobStatus.SUCCEEDED
+    assert run.result is not None
+    assert RefreshJob.objects.count() == 1
+
+
+def test_running_now_into_the_rate_limit_parks_the_job_for_the_scheduler(
+    fake_github, github_client
+):
+    fake_github.state.add_user("alice")
+    fake_github.state.set_quota(remaining=0)
+
+    with pytest.raises(RateLimited):
+        refresh_run_now(login="alice", client=github_client)
+
+    job = RefreshJob.objects.get()
+    assert (job.status, job.error_code) == (JobStatus.QUEUED, "github_rate_limited")
+    assert job.retry_at is not None
+
+
+def test_running_now_refuses_bad_and_hidden_logins_before_github(fake_github, github_client):
+    GitHubAccountFactory(login="hidden-one", hidden=True)
+    with pytest.raises(InvalidLogin):
+        refresh_run_now(login="-bad", client=github_client)
+    with pytest.raises(AccountHidden):
+        refresh_run_now(login="hidden-one", client=github_client)
+    assert fake_github.state.total == 0
+    assert not RefreshJob.objects.exists()

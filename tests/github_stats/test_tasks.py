@@ -14,17 +14,17 @@ from django.utils import timezone
 from kombu.simple import SimpleQueue
 
 from config.celery import app as celery_app
+from github_stats.github.quota import QuotaState, quota_record
 from github_stats.models import JobStatus, RefreshJob, Repository
-from github_stats.quota import QuotaState, quota_record
-from github_stats.scheduling import (
+from github_stats.services.jobs import refresh_request
+from github_stats.services.scheduling import (
     LOCK_KEY,
     quota_budget,
     refresh_cost_estimate,
     refresh_stale_tick,
 )
-from github_stats.services import refresh_request
 from github_stats.tasks import REQUEUE_MAX_COUNTDOWN, TIME_LIMIT, refresh_account, refresh_stale
-from tests.github_stats.factories import AccountFactory, RefreshJobFactory, TrackingFactory
+from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,7 @@ def test_the_tick_queues_the_stalest_tracked_accounts_first(
     oldest = TrackingFactory(account__fetched_at=now - ttl * 3).account
     older = TrackingFactory(account__fetched_at=now - ttl * 2).account
     TrackingFactory(account__fetched_at=now)  # fresh
-    AccountFactory(fetched_at=now - ttl * 5)  # stale but nobody tracks it
+    GitHubAccountFactory(fetched_at=now - ttl * 5)  # stale but nobody tracks it
     TrackingFactory(account__fetched_at=now - ttl * 4, account__hidden=True)
 
     with django_capture_on_commit_callbacks(execute=False):

@@ -14,12 +14,12 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditLog
-from github_stats.models import Account, JobStatus, RefreshJob
-from github_stats.scheduling import refresh_stale_tick
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob
+from github_stats.services.scheduling import refresh_stale_tick
 from tests.api.conftest import bearer_client, tokens_obtain
 from tests.factories import UserFactory
 from tests.github_stats.factories import (
-    AccountFactory,
+    GitHubAccountFactory,
     RefreshJobFactory,
     RepositoryFactory,
     TrackingFactory,
@@ -33,10 +33,10 @@ def _act(client: Client, url: str, action: str, pks: list, **extra) -> object:
     return client.post(url, data)
 
 
-def _hide(staff_client: Client, admin_url: str, account: Account, reason: str = "spam"):
+def _hide(staff_client: Client, admin_url: str, account: GitHubAccount, reason: str = "spam"):
     return _act(
         staff_client,
-        f"{admin_url}github_stats/account/",
+        f"{admin_url}github_stats/githubaccount/",
         "hide_accounts",
         [account.pk],
         apply="1",
@@ -48,9 +48,9 @@ def _hide(staff_client: Client, admin_url: str, account: Account, reason: str = 
 
 
 def test_hide_asks_for_a_reason_before_hiding(staff_client, admin_url):
-    account = AccountFactory(login="spammer")
+    account = GitHubAccountFactory(login="spammer")
     response = _act(
-        staff_client, f"{admin_url}github_stats/account/", "hide_accounts", [account.pk]
+        staff_client, f"{admin_url}github_stats/githubaccount/", "hide_accounts", [account.pk]
     )
     assert response.status_code == HTTPStatus.OK
     assert b'name="reason"' in response.content
@@ -60,7 +60,7 @@ def test_hide_asks_for_a_reason_before_hiding(staff_client, admin_url):
 
 
 def test_hide_without_a_reason_is_refused(staff_client, admin_url):
-    account = AccountFactory(login="spammer")
+    account = GitHubAccountFactory(login="spammer")
     response = _hide(staff_client, admin_url, account, reason="  ")
     assert response.status_code == HTTPStatus.OK  # the form again, with its error
     account.refresh_from_db()
@@ -68,7 +68,7 @@ def test_hide_without_a_reason_is_refused(staff_client, admin_url):
 
 
 def test_hide_with_a_reason_hides_and_writes_the_audit_log(staff_client, admin_url, staff):
-    account = AccountFactory(login="spammer")
+    account = GitHubAccountFactory(login="spammer")
     response = _hide(staff_client, admin_url, account, reason="Impersonates a project")
     assert response.status_code == HTTPStatus.FOUND
     account.refresh_from_db()
@@ -78,7 +78,7 @@ def test_hide_with_a_reason_hides_and_writes_the_audit_log(staff_client, admin_u
     assert entry.action == AuditAction.ACCOUNT_HIDE
     assert entry.actor == staff
     assert entry.actor_email == staff.email
-    assert (entry.target_type, entry.target_id) == ("github_stats.account", str(account.pk))
+    assert (entry.target_type, entry.target_id) == ("github_stats.githubaccount", str(account.pk))
     assert entry.target_repr == "spammer"
     assert entry.reason == "Impersonates a project"
     assert entry.request_id == "req-moderation-0001"
@@ -87,9 +87,9 @@ def test_hide_with_a_reason_hides_and_writes_the_audit_log(staff_client, admin_u
 
 
 def test_unhide_restores_the_account_and_writes_the_audit_log(staff_client, admin_url):
-    account = AccountFactory(login="spammer", hidden=True, hidden_reason="spam")
+    account = GitHubAccountFactory(login="spammer", hidden=True, hidden_reason="spam")
     response = _act(
-        staff_client, f"{admin_url}github_stats/account/", "unhide_accounts", [account.pk]
+        staff_client, f"{admin_url}github_stats/githubaccount/", "unhide_accounts", [account.pk]
     )
     assert response.status_code == HTTPStatus.FOUND
     account.refresh_from_db()
@@ -102,8 +102,10 @@ def test_unhide_restores_the_account_and_writes_the_audit_log(staff_client, admi
 
 
 @pytest.fixture
-def hidden_by_admin(staff_client, admin_url) -> Account:
-    account = AccountFactory(login="gone-dark", fetched_at=timezone.now() - timedelta(days=30))
+def hidden_by_admin(staff_client, admin_url) -> GitHubAccount:
+    account = GitHubAccountFactory(
+        login="gone-dark", fetched_at=timezone.now() - timedelta(days=30)
+    )
     TrackingFactory(account=account)
     assert _hide(staff_client, admin_url, account).status_code == HTTPStatus.FOUND
     account.refresh_from_db()
@@ -124,7 +126,7 @@ def test_a_hidden_account_is_404_in_the_api(user, hidden_by_admin):
 
 
 def test_the_scheduler_skips_a_hidden_account(hidden_by_admin, django_capture_on_commit_callbacks):
-    stale_visible = AccountFactory(fetched_at=timezone.now() - timedelta(days=30))
+    stale_visible = GitHubAccountFactory(fetched_at=timezone.now() - timedelta(days=30))
     TrackingFactory(account=stale_visible)
     with django_capture_on_commit_callbacks():
         tick = refresh_stale_tick()
@@ -142,9 +144,9 @@ def test_the_stale_backfill_skips_a_hidden_account(hidden_by_admin):
 
 
 def test_refresh_now_queues_a_job_through_refresh_request(staff_client, admin_url, staff):
-    account = AccountFactory(login="octo")
+    account = GitHubAccountFactory(login="octo")
     response = _act(
-        staff_client, f"{admin_url}github_stats/account/", "refresh_accounts", [account.pk]
+        staff_client, f"{admin_url}github_stats/githubaccount/", "refresh_accounts", [account.pk]
     )
     assert response.status_code == HTTPStatus.FOUND
     job = RefreshJob.objects.get(account=account)
@@ -153,8 +155,8 @@ def test_refresh_now_queues_a_job_through_refresh_request(staff_client, admin_ur
 
 
 def test_refresh_now_refuses_a_hidden_account(staff_client, admin_url):
-    account = AccountFactory(login="octo", hidden=True)
-    _act(staff_client, f"{admin_url}github_stats/account/", "refresh_accounts", [account.pk])
+    account = GitHubAccountFactory(login="octo", hidden=True)
+    _act(staff_client, f"{admin_url}github_stats/githubaccount/", "refresh_accounts", [account.pk])
     assert not RefreshJob.objects.exists()
     assert not AuditLog.objects.exists()
 
@@ -188,9 +190,9 @@ def test_refresh_jobs_filter_by_status_and_search_error_text(staff_client, admin
 
 
 def test_accounts_filter_by_kind_hidden_stale_and_status(staff_client, admin_url):
-    AccountFactory(login="fresh-user")
-    AccountFactory(login="old-org", kind="org", fetched_at=timezone.now() - timedelta(days=9))
-    url = f"{admin_url}github_stats/account/"
+    GitHubAccountFactory(login="fresh-user")
+    GitHubAccountFactory(login="old-org", kind="org", fetched_at=timezone.now() - timedelta(days=9))
+    url = f"{admin_url}github_stats/githubaccount/"
     for query, expected in [
         ({"kind__exact": "org"}, 1),
         ({"hidden__exact": "0"}, 2),
@@ -279,10 +281,14 @@ def test_the_sessions_page_names_who_is_signed_in(staff_client, admin_url, user)
 
 
 def test_admin_lists_escape_github_strings(staff_client, admin_url):
-    owner = AccountFactory(login="evil", name="<b>x</b>", bio="<script>alert('bio')</script>")
+    owner = GitHubAccountFactory(login="evil", name="<b>x</b>", bio="<script>alert('bio')</script>")
     RepositoryFactory(owner=owner, description="<script>alert('repo')</script>")
     RefreshJobFactory(account=owner, status=JobStatus.FAILED, error="<script>alert(1)</script>")
-    for path in ("github_stats/account/", "github_stats/repository/", "github_stats/refreshjob/"):
+    for path in (
+        "github_stats/githubaccount/",
+        "github_stats/repository/",
+        "github_stats/refreshjob/",
+    ):
         response = staff_client.get(f"{admin_url}{path}")
         assert response.status_code == HTTPStatus.OK
         assert b"<script>alert" not in response.content, path
@@ -293,10 +299,10 @@ def test_admin_lists_escape_github_strings(staff_client, admin_url):
 
 
 def test_people_who_are_not_staff_cannot_moderate(client_logged_in, admin_url):
-    account = AccountFactory(login="spammer")
+    account = GitHubAccountFactory(login="spammer")
     response = _act(
         client_logged_in,
-        f"{admin_url}github_stats/account/",
+        f"{admin_url}github_stats/githubaccount/",
         "hide_accounts",
         [account.pk],
         apply="1",

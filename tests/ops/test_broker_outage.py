@@ -15,7 +15,7 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from github_stats.models import JobStatus, RefreshJob
-from tests.github_stats.factories import AccountFactory
+from tests.github_stats.factories import GitHubAccountFactory
 from tests.ops.throwaway import free_port
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_the_refresh_button_answers_quickly_and_leaves_the_job_queued(
     request, broker, client_logged_in, django_capture_on_commit_callbacks, caplog
 ):
     request.getfixturevalue(broker)
-    account = AccountFactory(login="octo-cat")
+    account = GitHubAccountFactory(login="octo-cat")
     response, took = _refresh(
         client_logged_in, "/u/octo-cat/refresh", django_capture_on_commit_callbacks, caplog
     )
@@ -113,7 +113,7 @@ def test_the_api_refresh_answers_quickly_and_leaves_the_job_queued(
     request, broker, client_logged_in, django_capture_on_commit_callbacks, caplog
 ):
     request.getfixturevalue(broker)
-    account = AccountFactory(login="octo-cat")
+    account = GitHubAccountFactory(login="octo-cat")
     response, took = _refresh(
         client_logged_in,
         "/api/v1/accounts/octo-cat/refresh",

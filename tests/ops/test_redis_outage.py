@@ -15,8 +15,8 @@ from django.test import Client
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.github_stats.factories import (
-    AccountFactory,
     AccountSnapshotFactory,
+    GitHubAccountFactory,
     RepositoryFactory,
     TrackingFactory,
 )
@@ -35,7 +35,7 @@ def own_redis(tmp_path, settings) -> Iterator[ThrowawayRedis]:
     server.start()
     caches = copy.deepcopy(settings.CACHES)
     caches["default"] = {
-        "BACKEND": "config.metrics.InstrumentedRedisCache",
+        "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
         "LOCATION": server.url,
         "KEY_PREFIX": "gitpulse",
         "TIMEOUT": 300,
@@ -57,7 +57,7 @@ def own_redis(tmp_path, settings) -> Iterator[ThrowawayRedis]:
 @pytest.fixture
 def person(db):
     user = UserFactory()
-    account = AccountFactory(login="octo-cat", public_repos=2)
+    account = GitHubAccountFactory(login="octo-cat", public_repos=2)
     RepositoryFactory(owner=account, name="hello-world")
     AccountSnapshotFactory(account=account)
     TrackingFactory(user=user, account=account)

@@ -30,7 +30,7 @@ STALE_ACCOUNTS = 20  # 2 requests each: within the quota a tick assumes before G
 # Each process waits for the same wall-clock moment, then ticks.
 TICK = """
 import json, time
-from github_stats.scheduling import refresh_stale_tick
+from github_stats.services.scheduling import refresh_stale_tick
 time.sleep(max(0.0, {start} - time.time()))
 tick = refresh_stale_tick()
 print(json.dumps({{"ran": tick.ran, "queued": tick.queued}}))

@@ -1,9 +1,11 @@
 """manage.py backfill_accounts LOGIN [LOGIN ...] [--file F] [--stale] [--track-for EMAIL]
 
-Refreshes accounts now, in this process: no Celery worker needs to run, and nothing is queued.
-One line per account, then a summary. Exit status 0 when every account was refreshed, 1
-otherwise. It never waits for a rate limit to reset: it reports the reset time and stops.
-Accounts hidden by moderation are skipped (not a failure).
+Refreshes accounts now, in this process: no Celery worker needs to run. Each refresh is the
+account's RefreshJob (services/jobs.py refresh_run_now), so an account already being refreshed by a
+worker is reported, not fetched twice. One line per account, then a summary. Exit status 0 when
+every account was refreshed, 1 otherwise. It never waits for a rate limit to reset: it reports
+the reset time and stops, leaving that job parked for the scheduler. Accounts hidden by moderation
+are skipped (not a failure).
 """
 
 from __future__ import annotations
@@ -18,33 +20,29 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from github_stats.client import GitHubClient
-from github_stats.exceptions import (
-    AccountHidden,
-    GitHubBadCredentials,
-    GitHubUnavailable,
-    InvalidLogin,
-    NotFound,
-    RateLimited,
-)
-from github_stats.models import Account
-from github_stats.quota import quota_get
-from github_stats.services import account_refresh, tracking_add
+from github_stats.exceptions import AccountHidden
+from github_stats.github.client import GitHubClient
+from github_stats.github.errors import InvalidLogin, RateLimited
+from github_stats.github.quota import quota_get
+from github_stats.models import GitHubAccount, JobStatus
+from github_stats.services.jobs import refresh_run_now
+from github_stats.services.tracking import tracking_add
 
 OK = "ok"
 NOT_FOUND = "not found"
 INVALID = "invalid"
 RATE_LIMITED = "rate limited"
 FAILED = "failed"
+BUSY = "being refreshed elsewhere"
 HIDDEN = "hidden (skipped)"
 NOT_ATTEMPTED = "not attempted"
-_FAILURES = (NOT_FOUND, INVALID, RATE_LIMITED, FAILED, NOT_ATTEMPTED)
+_FAILURES = (NOT_FOUND, INVALID, RATE_LIMITED, FAILED, BUSY, NOT_ATTEMPTED)
 
 
 @dataclass(frozen=True)
 class _Target:
     label: str
-    account: Account | None = None  # --stale gives stored accounts, the rest are logins
+    account: GitHubAccount | None = None  # --stale gives stored accounts, the rest are logins
 
 
 class Command(BaseCommand):
@@ -113,7 +111,7 @@ class Command(BaseCommand):
                 targets.append(_Target(label=name))
         if stale:
             ttl = timedelta(seconds=settings.STATS_TTL)
-            for account in Account.objects.visible().stale(older_than=ttl).stalest_first():
+            for account in GitHubAccount.objects.visible().stale(older_than=ttl).stalest_first():
                 if account.login.lower() not in seen:
                     seen.add(account.login.lower())
                     targets.append(_Target(label=account.login, account=account))
@@ -121,22 +119,26 @@ class Command(BaseCommand):
 
     def _refresh(self, target: _Target, client: GitHubClient, user: User | None) -> tuple[str, str]:
         try:
-            if target.account is not None:
-                result = account_refresh(account=target.account, client=client)
-            else:
-                result = account_refresh(login=target.label, client=client)
+            run = refresh_run_now(
+                login=None if target.account else target.label,
+                account=target.account,
+                client=client,
+            )
         except InvalidLogin as exc:
             return INVALID, f"invalid: {exc.message}"
         except AccountHidden:
             return HIDDEN, "skipped: hidden by moderation"
-        except NotFound:
-            return NOT_FOUND, "not found on GitHub"
         except RateLimited as exc:
             return RATE_LIMITED, (
                 f"rate limited until {exc.reset_at:%Y-%m-%d %H:%M:%S} UTC; stopping here"
             )
-        except (GitHubUnavailable, GitHubBadCredentials) as exc:
-            return FAILED, f"failed: {exc.message}"
+        job, result = run.job, run.result
+        if run.busy or job is None:
+            return BUSY, "skipped: a worker is refreshing it right now"
+        if result is None:
+            if job.status == JobStatus.FAILED and job.error_code == "not_found":
+                return NOT_FOUND, "not found on GitHub"
+            return FAILED, f"failed: {job.error or job.status}"
         if user is not None:
             tracking_add(user=user, account=result.account)
         stats = result.stats
@@ -153,7 +155,7 @@ class Command(BaseCommand):
         )
 
     def _summary(self, counts: Counter[str], client: GitHubClient) -> str:
-        order = (OK, NOT_FOUND, INVALID, RATE_LIMITED, FAILED, HIDDEN, NOT_ATTEMPTED)
+        order = (OK, NOT_FOUND, INVALID, RATE_LIMITED, FAILED, BUSY, HIDDEN, NOT_ATTEMPTED)
         parts = ", ".join(f"{name} {counts[name]}" for name in order if counts[name] or name == OK)
         state = quota_get()
         if state is None:

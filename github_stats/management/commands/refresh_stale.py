@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from github_stats.scheduling import refresh_stale_tick
+from github_stats.services.scheduling import refresh_stale_tick
 
 
 class Command(BaseCommand):

@@ -9,9 +9,13 @@ Then the database: every GitHub call happens before the first write, and all wri
 transaction at the end, so a refresh that fails or is killed half-way leaves the previous state
 whole (validators included: stored ETags never describe data we did not store). The writes are a
 constant number of queries whatever the repository count on PostgreSQL: one upsert for the
-account, one for all repositories, one delete for those gone from GitHub, one aggregate and one
-upsert for today's snapshot. (SQLite caps a statement at 999 parameters, so Django splits the
-repository upsert into batches there; the zero-setup default only.)
+account (with its totals and languages, summed in memory over the repositories we hold), one for
+all repositories, one delete for those gone from GitHub, and one upsert for today's snapshot.
+(SQLite caps a statement at 999 parameters, so Django splits the repository upsert into batches
+there; the zero-setup default only.) The upsert gives the account a new cache version, published
+to the cache after the commit (github_stats/caching.py).
+
+Only refresh_job_run() (services/jobs.py) calls this: every refresh is a RefreshJob.
 """
 
 from __future__ import annotations
@@ -21,104 +25,42 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from github_stats.caching import account_cache_invalidate
-from github_stats.client import AccountFetch, GitHubClient, PageValidator, RequestStats
-from github_stats.exceptions import (
-    AccountHidden,
-    GitHubUnavailable,
-    InvalidLogin,
-    NotFound,
-    RateLimited,
-)
+from github_stats import caching
+from github_stats.exceptions import AccountHidden
+from github_stats.github.client import AccountFetch, GitHubClient, PageValidator
+from github_stats.github.errors import GitHubNotFound, GitHubUnavailable, InvalidLogin, RateLimited
+from github_stats.github.names import validate_login
+from github_stats.github.payloads import RepoPayload
+from github_stats.github.transport import RequestStats
 from github_stats.models import (
-    Account,
     AccountSnapshot,
+    GitHubAccount,
     RefreshStatus,
     Repository,
+    new_cache_version,
     today_utc,
-    token_fingerprint,
 )
-from github_stats.payloads import AccountPayload, RepoPayload
-from github_stats.validation import validate_login
+from github_stats.services.refresh_rows import (
+    ACCOUNT_FIELDS,
+    PROFILE_FIELDS,
+    REPOSITORY_FIELDS,
+    SNAPSHOT_FIELDS,
+    RepositorySums,
+    profile_apply,
+    repository_row,
+)
 
 logger = logging.getLogger(__name__)
-
-# Written by every refresh; everything else on Account is ours (first_seen_at) or moderation's.
-_PROFILE_FIELDS = [
-    "login",
-    "kind",
-    "name",
-    "bio",
-    "company",
-    "location",
-    "blog",
-    "email",
-    "twitter_username",
-    "avatar_url",
-    "html_url",
-    "followers",
-    "following",
-    "public_repos",
-    "public_gists",
-    "created_at",
-    "updated_at",
-]
-_ACCOUNT_FIELDS = [
-    *_PROFILE_FIELDS,
-    "fetched_at",
-    "refresh_status",
-    "last_error",
-    "last_error_at",
-    "etag",
-    "last_modified",
-    "repo_page_validators",
-    "validators_token",
-]
-_REPOSITORY_FIELDS = [
-    "owner",
-    "name",
-    "description",
-    "language",
-    "language_bytes",
-    "languages_pushed_at",
-    "stars",
-    "forks",
-    "open_issues",
-    "watchers",
-    "size_kb",
-    "is_fork",
-    "archived",
-    "disabled",
-    "default_branch",
-    "topics",
-    "license_spdx",
-    "homepage",
-    "html_url",
-    "pushed_at",
-    "created_at",
-    "updated_at",
-    "fetched_at",
-]
-_SNAPSHOT_FIELDS = [
-    "followers",
-    "following",
-    "public_repos",
-    "total_stars",
-    "total_forks",
-    "non_fork_stars",
-    "non_fork_forks",
-]
 
 
 @dataclass(frozen=True)
 class RefreshResult:
-    account: Account
+    account: GitHubAccount
     created: bool  # the account was new to us
     repositories: int  # stored after the refresh
     repositories_written: int  # rows upserted (0 when every page was a 304)
@@ -129,30 +71,29 @@ class RefreshResult:
 
 def account_refresh(
     *,
-    account: Account | None = None,
+    account: GitHubAccount | None = None,
     login: str | None = None,
-    client: GitHubClient | None = None,
+    client: GitHubClient,
     now: datetime | None = None,
 ) -> RefreshResult:
     """Fetch and store one account: the one given, or the one called `login` (which we may not
     have yet, or have under its old name). Raises AccountHidden before any GitHub call for a
-    hidden account, and the client's domain exceptions (NotFound, RateLimited,
+    hidden account, and the client's exceptions (GitHubNotFound, RateLimited,
     GitHubUnavailable, GitHubBadCredentials) with nothing written but the account's status."""
-    if account is not None:
-        login = None
-    elif login is None:
-        raise TypeError("account_refresh() needs an account or a login")
-    else:
+    if account is None:
+        if login is None:
+            raise TypeError("account_refresh() needs an account or a login")
         login = validate_login(login)
-        account = Account.objects.by_login(login).first()
+        account = GitHubAccount.objects.by_login(login).first()
+    else:
+        login = None
     if account is not None and account.hidden:
         raise AccountHidden()
-    client = client or GitHubClient()
     before = replace(client.stats)
     now = now or timezone.now()
     try:
         return _refresh(account=account, asked_login=login, client=client, now=now, before=before)
-    except (NotFound, GitHubUnavailable, RateLimited) as exc:
+    except (GitHubNotFound, GitHubUnavailable, RateLimited) as exc:
         if account is not None:
             _record_failure(account, exc, now=now)
         raise
@@ -160,20 +101,20 @@ def account_refresh(
 
 def _refresh(
     *,
-    account: Account | None,
+    account: GitHubAccount | None,
     asked_login: str | None,
     client: GitHubClient,
     now: datetime,
     before: RequestStats,
 ) -> RefreshResult:
-    token = token_fingerprint(_client_token(client))
+    token = client.token_fingerprint
     fetch = _account_fetch(client, account, asked_login, token=token)
     payload = fetch.payload
     if payload is not None and (account is None or account.github_id != payload.id):
         # Asked for by login: a login new to us may be an account we store under its previous
         # login (a rename), and a login we store may belong to someone else by now. The GitHub
         # id decides which row this is.
-        account = Account.objects.filter(github_id=payload.id).first()
+        account = GitHubAccount.objects.filter(github_id=payload.id).first()
         if account is not None and account.hidden:
             raise AccountHidden()
     stored_repos: dict[int, Repository] = (
@@ -181,32 +122,64 @@ def _refresh(
         if account is not None
         else {}
     )
-    current_login = payload.login if payload else account.login  # type: ignore[union-attr]
-    kind = payload.kind if payload else account.kind  # type: ignore[union-attr]
+    kind: str
+    if payload is not None:
+        current_login, kind = payload.login, payload.kind
+    else:
+        assert account is not None  # a 304 answers a conditional request about a stored account
+        current_login, kind = account.login, account.kind
 
-    validators: list[PageValidator] = []
-    fresh: dict[int, RepoPayload] = {}
-    unchanged_ids: set[int] = set()
     stored_pages = _usable_page_validators(account, token=token, stored_repos=stored_repos)
-    for page in client.repo_pages(login=current_login, kind=kind, stored=stored_pages):
-        validators.append(page.validator())
-        if page.not_modified:
-            unchanged_ids.update(page.repo_ids)
-        else:
-            # A repository can move between pages while we walk them: the last sighting wins,
-            # and it must appear once in the upsert (PostgreSQL refuses to update a row twice).
-            for repo in page.repos:
-                fresh[repo.id] = repo
-    unchanged_ids -= fresh.keys()
+    validators, fresh, unchanged_ids = _repo_pages_walk(
+        client, login=current_login, kind=kind, stored=stored_pages
+    )
     gone = stored_repos.keys() - fresh.keys() - unchanged_ids
 
-    rows = [_repository_row(repo, stored_repos.get(repo.id), now=now) for repo in fresh.values()]
+    rows = [repository_row(repo, stored_repos.get(repo.id), now=now) for repo in fresh.values()]
     rows += _languages_outdated_unchanged(client, stored_repos, unchanged_ids)
     languages_fetched = _languages_fill(client, rows, current_login)
+    held = {github_id: stored_repos[github_id] for github_id in unchanged_ids}
+    held.update((row.github_id, row) for row in rows)
+    sums = RepositorySums.of(held.values())
 
+    account_row, removed = _store(
+        account=account,
+        fetch=fetch,
+        validators=validators,
+        token=token,
+        now=now,
+        sums=sums,
+        rows=rows,
+        gone=gone,
+    )
+    return RefreshResult(
+        account=account_row,
+        created=account is None,
+        repositories=sums.repositories,
+        repositories_written=len(rows),
+        repositories_removed=removed,
+        languages_fetched=languages_fetched,
+        stats=client.stats.since(before),
+    )
+
+
+def _store(
+    *,
+    account: GitHubAccount | None,
+    fetch: AccountFetch,
+    validators: list[PageValidator],
+    token: str,
+    now: datetime,
+    sums: RepositorySums,
+    rows: list[Repository],
+    gone: set[int],
+) -> tuple[GitHubAccount, int]:
+    """Every write of a refresh, in one transaction: the account (with its sums and a new cache
+    version, published after the commit), its repositories, today's snapshot. The same number
+    of queries for any number of repositories. Returns the account and how many were removed."""
     with transaction.atomic():
         account_row = _account_write(
-            account=account, fetch=fetch, validators=validators, token=token, now=now
+            account=account, fetch=fetch, validators=validators, token=token, now=now, sums=sums
         )
         for row in rows:
             row.owner_id = account_row.pk
@@ -215,12 +188,11 @@ def _refresh(
                 rows,
                 update_conflicts=True,
                 unique_fields=["github_id"],
-                update_fields=_REPOSITORY_FIELDS,
+                update_fields=REPOSITORY_FIELDS,
             )
         removed = 0
         if gone:
             removed, _ = Repository.objects.filter(owner=account_row, github_id__in=gone).delete()
-        totals = Repository.objects.for_account(account_row).totals()
         AccountSnapshot.objects.bulk_create(
             [
                 AccountSnapshot(
@@ -229,32 +201,50 @@ def _refresh(
                     followers=account_row.followers,
                     following=account_row.following,
                     public_repos=account_row.public_repos,
-                    total_stars=totals.stars,
-                    total_forks=totals.forks,
-                    non_fork_stars=totals.non_fork_stars,
-                    non_fork_forks=totals.non_fork_forks,
+                    total_stars=sums.stars,
+                    total_forks=sums.forks,
+                    non_fork_stars=sums.non_fork_stars,
+                    non_fork_forks=sums.non_fork_forks,
                 )
             ],
             update_conflicts=True,
             unique_fields=["account", "date"],
-            update_fields=_SNAPSHOT_FIELDS,
+            update_fields=SNAPSHOT_FIELDS,
         )
-        account_id = account_row.pk
-        transaction.on_commit(lambda: account_cache_invalidate(account_id=account_id))
+        renamed_from = [account.login] if account is not None else []
+        transaction.on_commit(
+            partial(
+                caching.account_version_publish,
+                login=account_row.login,
+                version=account_row.cache_version,
+                previous_logins=renamed_from,
+            )
+        )
+    return account_row, removed
 
-    return RefreshResult(
-        account=account_row,
-        created=account is None,
-        repositories=totals.repositories,
-        repositories_written=len(rows),
-        repositories_removed=removed,
-        languages_fetched=languages_fetched,
-        stats=_stats_since(before, client.stats),
-    )
+
+def _repo_pages_walk(
+    client: GitHubClient, *, login: str, kind: str, stored: list[PageValidator] | None
+) -> tuple[list[PageValidator], dict[int, RepoPayload], set[int]]:
+    """Every repository page: the validators to keep, the repositories GitHub sent, and the ids
+    of those its 304 pages stand for (unchanged since we stored them)."""
+    validators: list[PageValidator] = []
+    fresh: dict[int, RepoPayload] = {}
+    unchanged_ids: set[int] = set()
+    for page in client.repo_pages(login=login, kind=kind, stored=stored):
+        validators.append(page.validator())
+        if page.not_modified:
+            unchanged_ids.update(page.repo_ids)
+        else:
+            # A repository can move between pages while we walk them: the last sighting wins,
+            # and it must appear once in the upsert (PostgreSQL refuses to update a row twice).
+            for repo in page.repos:
+                fresh[repo.id] = repo
+    return validators, fresh, unchanged_ids - fresh.keys()
 
 
 def _usable_page_validators(
-    account: Account | None, *, token: str, stored_repos: dict[int, Repository]
+    account: GitHubAccount | None, *, token: str, stored_repos: dict[int, Repository]
 ) -> list[PageValidator] | None:
     """The stored page validators we may send: ours (same token), and only for pages whose
     repositories are all still in the database, since a 304 page stands for exactly those."""
@@ -264,13 +254,8 @@ def _usable_page_validators(
     return [page for page in pages if all(i in stored_repos for i in page.repo_ids)]
 
 
-def _client_token(client: GitHubClient) -> str:
-    # The client keeps its token private; it is settings' unless a caller passed another.
-    return getattr(client, "_token", settings.GITHUB_TOKEN) or ""
-
-
 def _account_fetch(
-    client: GitHubClient, account: Account | None, asked_login: str | None, *, token: str
+    client: GitHubClient, account: GitHubAccount | None, asked_login: str | None, *, token: str
 ) -> AccountFetch:
     """The account's profile: by login, conditional on what we store. Asked for an account we
     store (not a login), it is that GitHub id we want, whatever login it has now."""
@@ -282,7 +267,7 @@ def _account_fetch(
     if asked_login is not None:
         try:
             return client.account_get(login=asked_login, etag=etag, last_modified=last_modified)
-        except NotFound:
+        except GitHubNotFound:
             return client.account_get_by_id(account_id=account.github_id)
     try:
         validate_login(account.login)
@@ -291,7 +276,7 @@ def _account_fetch(
         return client.account_get_by_id(account_id=account.github_id)
     try:
         fetch = client.account_get(login=account.login, etag=etag, last_modified=last_modified)
-    except NotFound:
+    except GitHubNotFound:
         # GitHub frees a login at a rename (the old one 404s); the id still finds the account.
         return client.account_get_by_id(account_id=account.github_id)
     if fetch.payload is not None and fetch.payload.id != account.github_id:
@@ -302,25 +287,28 @@ def _account_fetch(
 
 def _account_write(
     *,
-    account: Account | None,
+    account: GitHubAccount | None,
     fetch: AccountFetch,
     validators: list[PageValidator],
     token: str,
     now: datetime,
-) -> Account:
+    sums: RepositorySums,
+) -> GitHubAccount:
     payload = fetch.payload
     # A new instance whether or not we know the account: the upsert must not carry our primary
     # key (SQLite would report it as the conflict), and leaves moderation's fields alone.
-    row = Account()
+    row = GitHubAccount()
     if payload is None:
         # 304: the profile is as stored; only our bookkeeping changes.
         assert account is not None
-        for name in ("github_id", *_PROFILE_FIELDS):
+        for name in ("github_id", *PROFILE_FIELDS):
             setattr(row, name, getattr(account, name))
     else:
-        _apply_profile(row, payload)
+        profile_apply(row, payload)
         if account is None or account.login.lower() != payload.login.lower():
-            _displace_login(payload)
+            _displace_login(payload.login, github_id=payload.id)
+    row.total_stars, row.total_forks = sums.stars, sums.forks
+    row.language_bytes, row.language_repos = sums.language_bytes, sums.language_repos
     row.fetched_at = now
     row.refresh_status = RefreshStatus.OK
     row.last_error = ""
@@ -329,9 +317,10 @@ def _account_write(
     row.last_modified = fetch.last_modified or ""
     row.repo_page_validators = [v.to_json() for v in validators]
     row.validators_token = token
+    row.cache_version = new_cache_version()
     # One statement whether the account is new or known; it also returns the primary key.
-    (written,) = Account.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["github_id"], update_fields=_ACCOUNT_FIELDS
+    (written,) = GitHubAccount.objects.bulk_create(
+        [row], update_conflicts=True, unique_fields=["github_id"], update_fields=ACCOUNT_FIELDS
     )
     if account is not None:
         written.hidden, written.hidden_reason = account.hidden, account.hidden_reason
@@ -339,69 +328,14 @@ def _account_write(
     return written
 
 
-def _apply_profile(row: Account, payload: AccountPayload) -> None:
-    row.github_id = payload.id
-    row.login = payload.login
-    row.kind = payload.kind
-    row.name = payload.name or ""
-    row.bio = payload.bio or ""
-    row.company = payload.company or ""
-    row.location = payload.location or ""
-    row.blog = payload.blog or ""
-    row.email = payload.email or ""
-    row.twitter_username = payload.twitter_username or ""
-    row.avatar_url = payload.avatar_url or ""
-    row.html_url = payload.html_url or ""
-    row.followers = payload.followers
-    row.following = payload.following
-    row.public_repos = payload.public_repos
-    row.public_gists = payload.public_gists
-    row.created_at = payload.created_at
-    row.updated_at = payload.updated_at
-
-
-def _displace_login(payload: AccountPayload) -> None:
+def _displace_login(login: str, *, github_id: int) -> None:
     """Another stored account may still hold this login: GitHub gave it to someone else after
     a rename. Park that row's login (login~github_id) until its own refresh finds its new one,
-    so the case-insensitive unique login never blocks this write. Its cached pages go with it:
-    the login's page now shows the account that holds it."""
-    parked = (
-        Account.objects.by_login(payload.login)
-        .exclude(github_id=payload.id)
-        .update(login=Concat(F("login"), Value("~"), Cast("github_id", output_field=CharField())))
-    )
-    if parked:  # rare: only then the extra query (every parked row of this login; harmless)
-        parked_rows = Account.objects.filter(login__istartswith=f"{payload.login}~")
-        for account_id in parked_rows.values_list("pk", flat=True):
-            transaction.on_commit(partial(account_cache_invalidate, account_id=account_id))
-
-
-def _repository_row(repo: RepoPayload, stored: Repository | None, *, now: datetime) -> Repository:
-    return Repository(
-        github_id=repo.id,
-        name=repo.name,
-        description=repo.description or "",
-        language=repo.language or "",
-        # Language sizes describe a push: keep them until a newer push asks for new ones.
-        language_bytes=stored.language_bytes if stored else {},
-        languages_pushed_at=stored.languages_pushed_at if stored else None,
-        stars=repo.stars,
-        forks=repo.forks,
-        open_issues=repo.open_issues,
-        watchers=repo.watchers,
-        size_kb=repo.size_kb,
-        is_fork=repo.is_fork,
-        archived=repo.archived,
-        disabled=repo.disabled,
-        default_branch=repo.default_branch or "",
-        topics=list(repo.topics),
-        license_spdx=repo.license_spdx or "",
-        homepage=repo.homepage or "",
-        html_url=repo.html_url,
-        pushed_at=repo.pushed_at,
-        created_at=repo.created_at,
-        updated_at=repo.updated_at,
-        fetched_at=now,
+    so the case-insensitive unique login never blocks this write. Its cached responses go with
+    it: the login's version is republished with the new holder's after the commit."""
+    GitHubAccount.objects.by_login(login).exclude(github_id=github_id).update(
+        login=Concat(F("login"), Value("~"), Cast("github_id", output_field=CharField())),
+        cache_version=new_cache_version(),
     )
 
 
@@ -415,14 +349,10 @@ def _languages_outdated_unchanged(
     rows = []
     for github_id in unchanged_ids:
         repo = stored.get(github_id)
-        if repo is not None and _needs_languages(repo):
+        if repo is not None and repo.languages_outdated():
             repo.pk = None  # see _account_write: the upsert goes by github_id alone
             rows.append(repo)
     return rows
-
-
-def _needs_languages(repo: Repository) -> bool:
-    return repo.pushed_at is not None and repo.languages_pushed_at != repo.pushed_at
 
 
 def _languages_fill(client: GitHubClient, rows: list[Repository], login: str) -> int:
@@ -430,7 +360,7 @@ def _languages_fill(client: GitHubClient, rows: list[Repository], login: str) ->
     last looked. Without a token the primary language is all we use: no per-repo calls."""
     if not client.has_token:
         return 0
-    wanted = [row for row in rows if _needs_languages(row)]
+    wanted = [row for row in rows if row.languages_outdated()]
     if not wanted:
         return 0
     try:
@@ -449,22 +379,17 @@ def _languages_fill(client: GitHubClient, rows: list[Repository], login: str) ->
     return fetched
 
 
-def _record_failure(account: Account, exc: Exception, *, now: datetime) -> None:
-    status = RefreshStatus.NOT_FOUND if isinstance(exc, NotFound) else RefreshStatus.FAILED
+def _record_failure(account: GitHubAccount, exc: Exception, *, now: datetime) -> None:
+    status = RefreshStatus.NOT_FOUND if isinstance(exc, GitHubNotFound) else RefreshStatus.FAILED
     if isinstance(exc, RateLimited):
         status = RefreshStatus(account.refresh_status)  # not the account's fault
     message = getattr(exc, "message", str(exc))
-    Account.objects.filter(pk=account.pk).update(
-        refresh_status=status, last_error=message, last_error_at=now
+    version = new_cache_version()
+    GitHubAccount.objects.filter(pk=account.pk).update(
+        refresh_status=status, last_error=message, last_error_at=now, cache_version=version
     )
     account.refresh_status, account.last_error, account.last_error_at = status, message, now
-
-
-def _stats_since(before: RequestStats, after: RequestStats) -> RequestStats:
-    return RequestStats(
-        requests=after.requests - before.requests,
-        quota_requests=after.quota_requests - before.quota_requests,
-        not_modified=after.not_modified - before.not_modified,
-        graphql_points=after.graphql_points - before.graphql_points,
-        graphql_requests=after.graphql_requests - before.graphql_requests,
+    account.cache_version = version
+    transaction.on_commit(
+        partial(caching.account_version_publish, login=account.login, version=version)
     )

@@ -2,13 +2,15 @@
 retrying failed jobs. The admin's actions call these; each writes an audit row in the same
 transaction as the change.
 
-A hidden account is honoured everywhere by reading `Account.hidden`: pages say "This account is
-not available", the API answers 404, refresh_request() and tracking_add() refuse it, a refresh
+A hidden account is honoured everywhere by reading `GitHubAccount.hidden`: pages say "This account
+is not available", the API answers 404, refresh_request() and tracking_add() refuse it, a refresh
 already queued fails with AccountHidden, and the scheduler and `backfill_accounts` pick from
-`Account.objects.visible()` only. Its rows stay, so unhiding brings everything back."""
+`GitHubAccount.objects.visible()` only. Its rows stay, so unhiding brings everything back. Both
+give the account a new cache version, so no cached response outlives the decision."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -16,13 +18,13 @@ from django.http import HttpRequest
 
 from accounts.audit import audit_log_write
 from accounts.models import AuditAction
-from github_stats.caching import account_cache_invalidate
-from github_stats.models import Account, RefreshJob
-from github_stats.services import refresh_job_create, refresh_request
+from github_stats import caching
+from github_stats.models import GitHubAccount, RefreshJob, new_cache_version
+from github_stats.services.jobs import refresh_job_create, refresh_request
 
 
 def account_hide(
-    *, account: Account, reason: str, actor: Any, request: HttpRequest | None = None
+    *, account: GitHubAccount, reason: str, actor: Any, request: HttpRequest | None = None
 ) -> None:
     reason = reason.strip()
     if not reason:
@@ -31,20 +33,27 @@ def account_hide(
 
 
 def account_unhide(
-    *, account: Account, actor: Any, reason: str = "", request: HttpRequest | None = None
+    *, account: GitHubAccount, actor: Any, reason: str = "", request: HttpRequest | None = None
 ) -> None:
     _set_hidden(account=account, hidden=False, reason=reason, actor=actor, request=request)
 
 
 def _set_hidden(
-    *, account: Account, hidden: bool, reason: str, actor: Any, request: HttpRequest | None
+    *, account: GitHubAccount, hidden: bool, reason: str, actor: Any, request: HttpRequest | None
 ) -> None:
     """The account's hidden flag and its audit entry in one transaction; an unhidden account
     keeps no hiding reason (the audit log keeps why it was unhidden)."""
     kept_reason = reason if hidden else ""
+    version = new_cache_version()
     with transaction.atomic():
-        Account.objects.filter(pk=account.pk).update(hidden=hidden, hidden_reason=kept_reason)
+        GitHubAccount.objects.filter(pk=account.pk).update(
+            hidden=hidden, hidden_reason=kept_reason, cache_version=version
+        )
         account.hidden, account.hidden_reason = hidden, kept_reason
+        account.cache_version = version
+        transaction.on_commit(
+            partial(caching.account_version_publish, login=account.login, version=version)
+        )
         audit_log_write(
             action=AuditAction.ACCOUNT_HIDE if hidden else AuditAction.ACCOUNT_UNHIDE,
             actor=actor,
@@ -52,12 +61,10 @@ def _set_hidden(
             reason=reason,
             request=request,
         )
-    # Cached dashboards of the account must not outlive the decision.
-    account_cache_invalidate(account_id=account.pk)
 
 
 def account_refresh_now(
-    *, account: Account, actor: Any, request: HttpRequest | None = None
+    *, account: GitHubAccount, actor: Any, request: HttpRequest | None = None
 ) -> RefreshJob:
     """Through refresh_request(), like a person's Refresh button: the one-job lock holds, and a
     hidden account is refused (AccountHidden)."""

@@ -1,12 +1,15 @@
-"""Writes: refreshing accounts, the refresh jobs that queue them, the watchlist.
+"""Refresh jobs: the one way anything gets an account refreshed.
 
-Keyword-only, typed, one job each. Pages, the API, tasks and commands call these; they raise the
-domain exceptions of github_stats.exceptions.
+Pages, the API, the admin and the scheduler call `refresh_request()` (or `refresh_job_create()`
+for an account in hand), which queues a RefreshJob and hands it to Celery after the commit, by the
+task's name; the worker's task calls `refresh_job_run()`. `backfill_accounts` calls
+`refresh_run_now()`, which runs the same job in its own process: the same lock, the same
+bookkeeping, no worker needed.
 
 Jobs for accounts we do not have yet. A first visit to an unknown login must queue a refresh
 before we know the account's GitHub id, so a RefreshJob always carries the login asked for (lower
-case) and points at its Account only when we store it: at once for a known account, at the end
-of the refresh for a new one. No placeholder Account rows: an Account is always a real GitHub
+case) and points at its account only when we store it: at once for a known account, at the end
+of the refresh for a new one. No placeholder rows: a GitHubAccount is always a real GitHub
 account we have fetched. The lock is two partial unique constraints (one in-flight job per
 account, one per login); a second request that runs into them gets the job already in flight.
 """
@@ -14,47 +17,39 @@ account, one per login); a second request that runs into them gets the job alrea
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from celery import signature
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from github_stats.caching import watchlist_cache_invalidate
-from github_stats.client import GitHubClient, RequestStats
-from github_stats.exceptions import (
-    AccountHidden,
+from github_stats.exceptions import AccountHidden
+from github_stats.github.client import GitHubClient
+from github_stats.github.errors import (
     GitHubBadCredentials,
-    GitHubStatsError,
+    GitHubNotFound,
     GitHubUnavailable,
     InvalidLogin,
-    NotFound,
     RateLimited,
+    ShownError,
 )
-from github_stats.models import IN_FLIGHT, Account, JobStatus, RefreshJob, Tracking
-from github_stats.refresh import RefreshResult, account_refresh
-from github_stats.validation import validate_login
+from github_stats.github.names import validate_login
+from github_stats.github.transport import RequestStats
+from github_stats.models import IN_FLIGHT, GitHubAccount, JobStatus, RefreshJob
+from github_stats.services.refresh import RefreshResult, account_refresh
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-__all__ = [
-    "RefreshResult",
-    "account_refresh",
-    "refresh_job_create",
-    "refresh_job_run",
-    "refresh_request",
-    "tracking_add",
-    "tracking_remove",
-]
-
 logger = logging.getLogger(__name__)
 
+REFRESH_TASK = "github_stats.tasks.refresh_account"
 # A login GitHub does not know is remembered this long: revisiting it costs no request.
 NOT_FOUND_TTL = timedelta(minutes=15)
 # A job queued again for a transient failure is retried by Celery within this window; after it
@@ -66,20 +61,20 @@ def refresh_request(*, login: str, requested_by: User | None = None) -> RefreshJ
     """Queue one refresh of the account called `login`; a second request while one is queued
     or running returns that job. Validates the login before any query or GitHub call.
 
-    Raises InvalidLogin, AccountHidden (moderation), or NotFound when GitHub told us in the last
-    few minutes that it has no such account."""
+    Raises InvalidLogin, AccountHidden (moderation), or GitHubNotFound when GitHub told us in
+    the last few minutes that it has no such account."""
     login = validate_login(login)
-    account = Account.objects.by_login(login).first()
+    account = GitHubAccount.objects.by_login(login).first()
     if account is not None and account.hidden:
         raise AccountHidden()
     if account is None and cache.get(_not_found_key(login)):
-        raise NotFound(f"No GitHub account is called {login}.")
+        raise GitHubNotFound(f"No GitHub account is called {login}.")
     return refresh_job_create(account=account, login=login, requested_by=requested_by)
 
 
 def refresh_job_create(
     *,
-    account: Account | None,
+    account: GitHubAccount | None,
     login: str | None = None,
     requested_by: User | None = None,
     enqueue: bool = True,
@@ -106,21 +101,21 @@ def refresh_job_create(
 
 
 def refresh_job_enqueue(*, job_id: UUID | str, countdown: float | None = None) -> None:
-    """Hand a job to Celery (inline without Redis). A broker outage leaves the job queued in the
-    database, where the scheduler's next tick finds it: a job is never lost."""
-    from github_stats.tasks import refresh_account  # tasks import services, not the reverse
-
+    """Hand a job to Celery by the task's name (inline without Redis). A broker outage leaves
+    the job queued in the database, where the scheduler's next tick finds it: never lost."""
+    options = {} if countdown is None else {"countdown": countdown}
+    task = signature(REFRESH_TASK, args=(str(job_id),), **options)
     try:
-        if countdown is None:
-            refresh_account.delay(str(job_id))
-        else:
-            refresh_account.apply_async(args=(str(job_id),), countdown=countdown)
+        task.apply_async()
     except Exception:
         logger.exception("Could not enqueue refresh job %s; the scheduler will retry it", job_id)
 
 
 def refresh_job_run(
-    *, job_id: UUID | str, client: GitHubClient | None = None, retry_transient: bool = False
+    *,
+    job_id: UUID | str,
+    client: GitHubClient | None = None,
+    retry_transient: bool = False,
 ) -> RefreshJob | None:
     """Run one job: claim it, refresh its account, record the outcome. Idempotent: a finished
     job (or none) returns at once; a job left "running" by a worker that died is run again,
@@ -128,13 +123,50 @@ def refresh_job_run(
 
     RateLimited puts the job back in the queue (retry_at = the reset) and is re-raised for the
     caller to schedule; GitHubUnavailable does the same when `retry_transient`, else fails it."""
+    run = _job_run(job_id=job_id, client=client, retry_transient=retry_transient, steal=True)
+    return run.job
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """A job as its run left it; `result` is set when this run refreshed the account, `busy`
+    when the job was already running elsewhere (it is not run twice at once)."""
+
+    job: RefreshJob | None
+    result: RefreshResult | None = None
+    busy: bool = False
+
+
+def refresh_run_now(
+    *,
+    login: str | None = None,
+    account: GitHubAccount | None = None,
+    client: GitHubClient,
+    requested_by: User | None = None,
+) -> JobRun:
+    """Refresh in this process, through the account's job (for commands that must finish
+    without a worker). Raises InvalidLogin and AccountHidden before any GitHub call, and
+    RateLimited with the job parked until the reset (the scheduler resumes it)."""
+    if account is None:
+        login = validate_login(login)
+        account = GitHubAccount.objects.by_login(login).first()
+    if account is not None and account.hidden:
+        raise AccountHidden()
+    job = refresh_job_create(account=account, login=login, requested_by=requested_by, enqueue=False)
+    return _job_run(job_id=job.pk, client=client, retry_transient=False, steal=False)
+
+
+def _job_run(
+    *, job_id: UUID | str, client: GitHubClient | None, retry_transient: bool, steal: bool
+) -> JobRun:
     now = timezone.now()
-    claimed = RefreshJob.objects.filter(pk=job_id, status__in=IN_FLIGHT).update(
+    claimable = IN_FLIGHT if steal else (JobStatus.QUEUED,)
+    claimed = RefreshJob.objects.filter(pk=job_id, status__in=claimable).update(
         status=JobStatus.RUNNING, started_at=now, attempts=F("attempts") + 1, retry_at=None
     )
     job = RefreshJob.objects.select_related("account").filter(pk=job_id).first()
     if not claimed or job is None:
-        return job
+        return JobRun(job=job, busy=job is not None and job.status == JobStatus.RUNNING)
     client = client or GitHubClient(may_sleep=True)
     before = replace(client.stats)
     try:
@@ -150,7 +182,7 @@ def refresh_job_run(
             _job_finish(job, client, before, status=JobStatus.QUEUED, exc=exc, retry_at=retry_at)
             raise
         _job_finish(job, client, before, status=JobStatus.FAILED, exc=exc)
-    except NotFound as exc:
+    except GitHubNotFound as exc:
         if job.account is None:
             cache.set(_not_found_key(job.login), True, timeout=int(NOT_FOUND_TTL.total_seconds()))
         _job_finish(job, client, before, status=JobStatus.FAILED, exc=exc)
@@ -162,7 +194,8 @@ def refresh_job_run(
         raise
     else:
         _job_finish(job, client, before, status=JobStatus.SUCCEEDED, account=result.account)
-    return job
+        return JobRun(job=job, result=result)
+    return JobRun(job=job)
 
 
 def _job_finish(
@@ -172,14 +205,14 @@ def _job_finish(
     *,
     status: str,
     exc: BaseException | None = None,
-    account: Account | None = None,
+    account: GitHubAccount | None = None,
     retry_at: datetime | None = None,
 ) -> None:
-    stats = client.stats
+    spent = client.stats.since(before)
     job.status = status
     job.finished_at = timezone.now() if status in {JobStatus.SUCCEEDED, JobStatus.FAILED} else None
     job.retry_at = retry_at
-    if isinstance(exc, GitHubStatsError):
+    if isinstance(exc, ShownError):
         job.error_code, job.error = exc.code, exc.message
     elif exc is not None:
         job.error_code, job.error = "internal_error", "The refresh failed unexpectedly."
@@ -188,9 +221,9 @@ def _job_finish(
     if account is not None:
         job.account = account
     # Counters add up over attempts (a rate-limited job may run several times).
-    job.github_requests += stats.requests - before.requests
-    job.quota_requests += stats.quota_requests - before.quota_requests
-    job.graphql_points += stats.graphql_points - before.graphql_points
+    job.github_requests += spent.requests
+    job.quota_requests += spent.quota_requests
+    job.graphql_points += spent.graphql_points
     job.save(
         update_fields=[
             "status",
@@ -208,28 +241,3 @@ def _job_finish(
 
 def _not_found_key(login: str) -> str:
     return f"github_stats:not_found:{login.lower()}"
-
-
-# --- Watchlist ------------------------------------------------------------------------------
-
-
-def tracking_add(*, user: User, account: Account) -> Tracking:
-    """Put an account on a person's watchlist (again is fine). Hidden accounts cannot be."""
-    if account.hidden:
-        raise AccountHidden()
-    tracking, _ = Tracking.objects.get_or_create(user=user, account=account)
-    _watchlist_changed(user)
-    return tracking
-
-
-def tracking_remove(*, user: User, account: Account) -> bool:
-    """Take an account off a person's watchlist; False when it was not on it."""
-    deleted, _ = Tracking.objects.filter(user=user, account=account).delete()
-    _watchlist_changed(user)
-    return deleted > 0
-
-
-def _watchlist_changed(user: User) -> None:
-    # After the commit: a page rendered meanwhile must not be cached under the new version.
-    user_id = user.pk
-    transaction.on_commit(lambda: watchlist_cache_invalidate(user_id=user_id))

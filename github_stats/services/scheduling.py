@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
-from github_stats.models import Account, JobStatus, RefreshJob
-from github_stats.quota import GRAPHQL, quota_get, secondary_blocked_until
-from github_stats.services import refresh_job_create, refresh_job_enqueue
+from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until
+from github_stats.models import GitHubAccount, RefreshJob
+from github_stats.services.jobs import refresh_job_create, refresh_job_enqueue
 
 LOCK_KEY = "github_stats:refresh_stale:lock"
 # Shorter than the beat interval (5 min): a tick that died cannot block the next one.
@@ -90,11 +89,7 @@ def _tick(*, now: datetime, limit: int) -> StaleTick:
 
     # People asked for these first: jobs parked by a rate limit, or whose message was lost.
     due = (
-        RefreshJob.objects.filter(status=JobStatus.QUEUED)
-        .filter(
-            Q(retry_at__lte=now - DUE_GRACE)
-            | Q(retry_at__isnull=True, created_at__lte=now - LOST_AFTER)
-        )
+        RefreshJob.objects.due(now=now, grace=DUE_GRACE, lost_after=LOST_AFTER)
         .select_related("account")
         .order_by("created_at")[:limit]
     )
@@ -108,7 +103,7 @@ def _tick(*, now: datetime, limit: int) -> StaleTick:
         tick.requeued.append(job.login)
 
     stale = list(
-        Account.objects.visible()
+        GitHubAccount.objects.visible()
         .tracked()
         .stale(older_than=timedelta(seconds=settings.STATS_TTL), now=now)
         .without_job_in_flight()
