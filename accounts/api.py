@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from accounts.selectors import account_overview_get
-from config.api_errors import error_responses
+from config.errors import error_responses
 
 router = Router(tags=["me"])
 

@@ -8,8 +8,21 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django_ratelimit.exceptions import Ratelimited
+from ninja import Schema
 
 from config.request_id import request_id_get
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    request_id: str
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response={200: X, **error_responses(404, 422)}`: document the errors an endpoint gives.
+    401, 429, 500 and 503 can come from any endpoint, so they are always included."""
+    return {status: ErrorOut for status in sorted({401, 429, 500, 503, *statuses})}
 
 
 def error_body(*, error: str, message: str) -> dict[str, str]:

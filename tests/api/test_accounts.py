@@ -7,9 +7,9 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from github_stats.models import Account, RefreshJob
+from github_stats.models import GitHubAccount, RefreshJob
 from tests.api.openapi import assert_matches_schema
-from tests.pages.factories import AccountFactory, RepositoryFactory, snapshots_for
+from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, snapshots_for
 
 ACCOUNT = "/api/v1/accounts/{login}"
 REPOS = "/api/v1/accounts/{login}/repos"
@@ -20,7 +20,7 @@ JOB = "/api/v1/jobs/{job_id}"
 
 @pytest.fixture
 def octocat(db):
-    account = AccountFactory(login="octocat")
+    account = GitHubAccountFactory(login="octocat")
     RepositoryFactory(owner=account, name="hello-world", stars=50)
     RepositoryFactory(owner=account, name="spoon-fork", stars=70, is_fork=True)
     RepositoryFactory(owner=account, name="old-thing", stars=5, archived=True)
@@ -59,7 +59,9 @@ def test_a_fresh_account_is_200_with_profile_figures_languages_and_top_repos(api
 
 
 def test_a_stale_account_is_200_with_stale_true_and_the_queued_job(api, octocat, fake_github):
-    Account.objects.filter(pk=octocat.pk).update(fetched_at=timezone.now() - timedelta(days=2))
+    GitHubAccount.objects.filter(pk=octocat.pk).update(
+        fetched_at=timezone.now() - timedelta(days=2)
+    )
     response = api.get("/api/v1/accounts/octocat")
     assert response.status_code == HTTPStatus.OK
     body = assert_matches_schema(response, "GET", ACCOUNT)
@@ -70,7 +72,7 @@ def test_a_stale_account_is_200_with_stale_true_and_the_queued_job(api, octocat,
 
 
 def test_a_hidden_account_is_404_in_the_api(api, octocat):
-    Account.objects.filter(pk=octocat.pk).update(hidden=True)
+    GitHubAccount.objects.filter(pk=octocat.pk).update(hidden=True)
     for path in ("/api/v1/accounts/octocat", "/api/v1/accounts/octocat/repos"):
         response = api.get(path)
         assert response.status_code == HTTPStatus.NOT_FOUND

@@ -6,14 +6,14 @@ from http import HTTPStatus
 import pytest
 
 from github_stats.models import RefreshJob, Tracking
-from tests.pages.factories import AccountFactory
+from tests.pages.factories import GitHubAccountFactory
 
 REFRESH = "/api/v1/accounts/{login}/refresh"
 
 
 @pytest.fixture
 def accounts(db):
-    return AccountFactory(login="octocat"), AccountFactory(login="hubot")
+    return GitHubAccountFactory(login="octocat"), GitHubAccountFactory(login="hubot")
 
 
 def test_a_repeated_refresh_returns_the_first_response_without_a_second_job(

@@ -5,7 +5,7 @@ from the cache, cached_db sessions)."""
 import pytest
 
 from tests.pages.factories import (
-    AccountFactory,
+    GitHubAccountFactory,
     RepositoryFactory,
     TrackingFactory,
     snapshots_for,
@@ -14,7 +14,7 @@ from tests.pages.factories import (
 
 @pytest.fixture(params=[3, 30], ids=["3-repos", "30-repos"])
 def octocat(request, db):
-    account = AccountFactory(login="octocat")
+    account = GitHubAccountFactory(login="octocat")
     for index in range(request.param):
         RepositoryFactory(owner=account, name=f"repo-{index}", is_fork=index % 3 == 0)
     snapshots_for(account, days=35)
@@ -28,12 +28,12 @@ def test_me(api, django_assert_num_queries):
 
 
 def test_account_cold_then_cached(api, octocat, django_assert_num_queries):
-    # user, account; on a cold cache: figures' snapshots, languages by repository count,
-    # languages by bytes, repository count and top page, history
-    with django_assert_num_queries(8):
+    # user, account (languages and totals are on its row), the figures' snapshots, the top
+    # repositories
+    with django_assert_num_queries(4):
         assert api.get("/api/v1/accounts/octocat").status_code == 200
-    # user, account: the rest comes from the cache
-    with django_assert_num_queries(2):
+    # user: the answer comes from the cache, checked against the account's version
+    with django_assert_num_queries(1):
         assert api.get("/api/v1/accounts/octocat").status_code == 200
 
 
@@ -66,15 +66,15 @@ def test_refresh_and_job(api, octocat, fake_github, django_assert_num_queries):
 
 def test_watchlist(api, user, django_assert_num_queries):
     for index in range(5):
-        TrackingFactory(user=user, account=AccountFactory(login=f"watched-{index}"))
+        TrackingFactory(user=user, account=GitHubAccountFactory(login=f"watched-{index}"))
     # user, trackings joined with their accounts
     with django_assert_num_queries(2):
         assert len(api.get("/api/v1/watchlist").json()) == 5
 
 
 def test_watchlist_put_and_delete(api, octocat, django_assert_num_queries):
-    # user, account, get_or_create: select, then the insert in a savepoint (3 statements)
-    with django_assert_num_queries(6):
+    # user, account, the insert (none if it is there already), the tracking for the answer
+    with django_assert_num_queries(4):
         assert api.put("/api/v1/watchlist/octocat").status_code == 200
     # user, account, delete
     with django_assert_num_queries(3):
@@ -82,10 +82,10 @@ def test_watchlist_put_and_delete(api, octocat, django_assert_num_queries):
 
 
 def test_compare(api, octocat, django_assert_num_queries):
-    snapshots_for(AccountFactory(login="hubot"), days=10)
-    # user, both accounts; on a cold cache per account: snapshots, languages by count and bytes
-    with django_assert_num_queries(8):
+    snapshots_for(GitHubAccountFactory(login="hubot"), days=10)
+    # user, both accounts, both accounts' snapshots
+    with django_assert_num_queries(3):
         assert api.get("/api/v1/compare?logins=octocat,hubot").status_code == 200
-    # user, both accounts
-    with django_assert_num_queries(2):
+    # user: the answer comes from the cache, checked against both accounts' versions
+    with django_assert_num_queries(1):
         assert api.get("/api/v1/compare?logins=octocat,hubot").status_code == 200

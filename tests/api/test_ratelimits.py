@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory, override_settings
 
 from config.ratelimits import RateLimitUnavailable, rate_limit_hit
 from tests.api.openapi import assert_matches_schema
-from tests.pages.factories import AccountFactory
+from tests.pages.factories import GitHubAccountFactory
 
 ME = "/api/v1/me"
 LIMITS = {"default": "3/m", "refresh": "2/m", "anonymous": "2/m"}
@@ -60,7 +60,7 @@ def test_limits_are_per_user(api, api_for, tight_limits):
 
 
 def test_refresh_has_a_stricter_budget_of_its_own(api, tight_limits, fake_github):
-    AccountFactory(login="octocat")
+    GitHubAccountFactory(login="octocat")
     statuses = [api.post("/api/v1/accounts/octocat/refresh").status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
     assert api.get(ME).status_code == HTTPStatus.OK  # reads still have budget
@@ -82,7 +82,7 @@ def test_with_the_cache_down_reads_fail_open_and_log(api, caplog):
 
 
 def test_with_the_cache_down_refresh_fails_closed_with_503(api, fake_github, db):
-    AccountFactory(login="octocat")
+    GitHubAccountFactory(login="octocat")
     with override_settings(CACHES=dead_redis()):
         response = api.post("/api/v1/accounts/octocat/refresh")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE

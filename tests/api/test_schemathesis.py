@@ -10,7 +10,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
-from tests.pages.factories import AccountFactory, RepositoryFactory, snapshots_for
+from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, snapshots_for
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -29,7 +29,7 @@ def wsgi_in_test_transaction():
 
 @pytest.fixture
 def stored_data(db):
-    account = AccountFactory(login="octocat")
+    account = GitHubAccountFactory(login="octocat")
     RepositoryFactory(owner=account, name="hello-world")
     snapshots_for(account, days=10)
 

@@ -4,9 +4,9 @@ from http import HTTPStatus
 
 import pytest
 
-from github_stats.models import Account, RefreshJob, Tracking
+from github_stats.models import GitHubAccount, RefreshJob, Tracking
 from tests.api.openapi import assert_matches_schema
-from tests.pages.factories import AccountFactory, RepositoryFactory, TrackingFactory
+from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, TrackingFactory
 
 REPO = "/api/v1/repos/{owner}/{repo}"
 WATCHLIST = "/api/v1/watchlist"
@@ -17,7 +17,7 @@ JOB = "/api/v1/jobs/{job_id}"
 
 @pytest.fixture
 def octocat(db):
-    account = AccountFactory(login="octocat")
+    account = GitHubAccountFactory(login="octocat")
     RepositoryFactory(owner=account, name="Hello-World", language_bytes={"C": 90, "Shell": 10})
     return account
 
@@ -64,7 +64,7 @@ def test_put_of_an_account_we_do_not_have_is_404(api, db):
 
 def test_the_watchlist_leaves_hidden_accounts_out(api, user, octocat):
     TrackingFactory(user=user, account=octocat)
-    Account.objects.filter(pk=octocat.pk).update(hidden=True)
+    GitHubAccount.objects.filter(pk=octocat.pk).update(hidden=True)
     assert api.get(WATCHLIST).json() == []
 
 
@@ -99,7 +99,7 @@ def test_a_job_handed_over_because_it_was_in_flight_can_be_polled(
 
 
 def test_compare_in_the_order_asked(api, octocat):
-    AccountFactory(login="hubot", followers=5)
+    GitHubAccountFactory(login="hubot", followers=5)
     response = api.get(f"{COMPARE}?logins=hubot,Octocat")
     assert response.status_code == HTTPStatus.OK
     body = assert_matches_schema(response, "GET", COMPARE)

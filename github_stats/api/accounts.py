@@ -1,0 +1,156 @@
+"""Accounts and repositories: what the dashboard shows, as JSON."""
+
+# No `from __future__ import annotations`: ninja reads the endpoints' annotations at import.
+
+from typing import Annotated
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from config.errors import error_responses
+from config.idempotency import IdempotencyKey, idempotent
+from config.ratelimits import rate_limit_hit, rate_limit_scope
+from github_stats.api.common import json_response, signed_in
+from github_stats.api.jobs import job_accepted, job_hand_over
+from github_stats.api.schemas import AccountOut, HistoryOut, JobOut, Login, RepoName
+from github_stats.caching import CachedResponse, Shown
+from github_stats.exceptions import NotFound
+from github_stats.models import today_utc
+from github_stats.selectors.accounts import (
+    account_find,
+    account_get_visible,
+    account_profile,
+    repository_find,
+)
+from github_stats.selectors.dashboard import (
+    FIGURE_DAYS,
+    account_figures,
+    account_languages,
+    accounts_history,
+)
+from github_stats.selectors.repositories import (
+    RepositoryDetail,
+    RepoSort,
+    RepoWindow,
+    account_repositories,
+    repository_detail,
+)
+from github_stats.services.jobs import refresh_request
+
+router = Router()
+
+TOP_REPOS = 10
+
+
+@router.get(
+    "/accounts/{login}",
+    response={200: AccountOut, 202: JobOut, **error_responses(404, 422)},
+    summary="An account's dashboard",
+    description="200 with what we store (`stale: true` and `job_id` when a refresh was queued "
+    "because it is older than the TTL). An account we do not have yet: 202 with the refresh "
+    "job and a Location to poll; never waits for GitHub.",
+)
+def account_detail(request: HttpRequest, response: HttpResponse, login: Login):
+    user = signed_in(request)
+    cached = CachedResponse(
+        request, name=f"api/accounts/{login.lower()}", logins=[login], personal=False
+    )
+    if (hit := cached.hit()) is not None:
+        return hit
+    account = account_find(login=login)
+    if account is None:
+        # A first fetch spends GitHub quota: it counts against the refresh budget too.
+        rate_limit_hit(request, scope="refresh")
+        job = refresh_request(login=login, requested_by=user)
+        return job_accepted(response, job_hand_over(job, user))
+    profile = account_profile(account=account)
+    history = accounts_history(account_ids=[account.pk], days=FIGURE_DAYS, now=cached.now)
+    top = account_repositories(account=account, fork=False, limit=TOP_REPOS, with_count=False)
+    job_id = None
+    if profile.is_stale:
+        job_id = job_hand_over(refresh_request(login=account.login, requested_by=user), user).pk
+    out = AccountOut(
+        profile=profile,
+        figures=account_figures(
+            account=account, history=history[account.pk], today=today_utc(cached.now)
+        ),
+        languages=account_languages(account=account),
+        top_repos=top.items,
+        fetched_at=profile.fetched_at,
+        stale=profile.is_stale,
+        refresh_status=profile.refresh_status,
+        job_id=job_id,
+    )
+    if job_id is not None:
+        return out
+    return cached.store(json_response(request, out), shown=[Shown.of(profile)])
+
+
+@router.get(
+    "/accounts/{login}/repos",
+    response={200: RepoWindow, **error_responses(404, 422)},
+    summary="An account's repositories",
+    description="Every repository by default, forks and archived ones included; `fork` and "
+    "`archived` set to true or false keep only those that are or are not.",
+)
+def account_repos(
+    request: HttpRequest,
+    login: Login,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    sort: RepoSort = "stars",
+    fork: bool | None = None,
+    archived: bool | None = None,
+):
+    account = account_get_visible(login=login)
+    return account_repositories(
+        account=account, sort=sort, fork=fork, archived=archived, limit=limit, offset=offset
+    )
+
+
+@router.get(
+    "/accounts/{login}/history",
+    response={200: HistoryOut, **error_responses(404, 422)},
+    summary="An account's daily figures",
+)
+def account_history(
+    request: HttpRequest,
+    login: Login,
+    days: Annotated[int, Query(ge=1, le=366, description="How many days back.")] = 90,
+):
+    account = account_get_visible(login=login)
+    history = accounts_history(account_ids=[account.pk], days=days)[account.pk]
+    return HistoryOut(login=account.login, days=days, points=history.points)
+
+
+@router.post(
+    "/accounts/{login}/refresh",
+    response={202: JobOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="Queue a refresh",
+    description="202 with the refresh job: a new one, or the one already queued or running "
+    "for this account. Accepts Idempotency-Key.",
+)
+@rate_limit_scope("refresh")
+@idempotent
+def account_refresh(
+    request: HttpRequest,
+    response: HttpResponse,
+    login: Login,
+    idempotency_key: IdempotencyKey = None,
+) -> Status[JobOut]:
+    user = signed_in(request)
+    job = refresh_request(login=login, requested_by=user)
+    return job_accepted(response, job_hand_over(job, user))
+
+
+@router.get(
+    "/repos/{owner}/{repo}",
+    response={200: RepositoryDetail, **error_responses(404, 422)},
+    summary="One repository",
+)
+def repository(request: HttpRequest, owner: Login, repo: RepoName) -> RepositoryDetail:
+    account = account_get_visible(login=owner)
+    found = repository_find(owner=account, name=repo)
+    if found is None:
+        raise NotFound(f"We have no repository {account.login}/{repo}.")
+    return repository_detail(repository=found, owner=account_profile(account=account))

@@ -1,0 +1,157 @@
+"""Finding stored accounts and repositories, the profile header, search suggestions, jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+from django.utils import timezone
+from pydantic import Field
+
+from github_stats.exceptions import AccountHidden, NotFound
+from github_stats.models import GitHubAccount, RefreshJob, Repository, Tracking
+from github_stats.ui.formatting import safe_external_url
+
+# Fields pages need but the API does not publish: Field(exclude=True) leaves them out of its
+# JSON and its schema.
+Internal = Field(exclude=True)
+
+
+class Named:
+    """What pages call an account by, for any read of one with a login, a kind and a name."""
+
+    login: str
+    kind: str
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.login
+
+    @property
+    def is_org(self) -> bool:
+        return self.kind == "org"
+
+
+@dataclass(frozen=True)
+class Profile(Named):
+    """The header of an account page."""
+
+    login: str
+    kind: str  # "user" | "org"
+    name: str
+    avatar_url: Annotated[str, Field(description="http(s) only, else empty.")]
+    bio: str
+    company: str
+    location: str
+    blog: Annotated[str, Field(description="As GitHub has it; may be any text.")]
+    blog_url: Annotated[str, Field(description="The blog as a link when http(s), else empty.")]
+    html_url: str
+    joined_at: datetime | None
+    fetched_at: datetime | None
+    refresh_status: str
+    is_stale: bool
+    # The account's state as read: what a cached response records (github_stats/caching.py).
+    cache_version: Annotated[str, Internal] = ""
+    stale_at: Annotated[datetime | None, Internal] = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    login: str
+    name: str
+    kind: str
+    avatar_url: str
+
+
+def account_find(*, login: str, tracked_by: Any = None) -> GitHubAccount | None:
+    """The stored account with this login (any case), or None if we do not have it yet; raises
+    AccountHidden if moderation hid it. Callers validate what a person typed first
+    (github/names.py), so a typo is refused before any query. With `tracked_by` (a person),
+    the same query tells whether they watch it: `account.is_tracked`."""
+    accounts = GitHubAccount.objects.for_display().by_login(login)
+    if getattr(tracked_by, "is_authenticated", False):
+        mine = Tracking.objects.filter(user=tracked_by, account=OuterRef("pk"))
+        accounts = accounts.annotate(is_tracked=Exists(mine))
+    account = accounts.first()
+    if account is not None and account.hidden:
+        raise AccountHidden()
+    return account
+
+
+def account_get_visible(*, login: str) -> GitHubAccount:
+    """Like `account_find`, but a login we do not store is NotFound (the API's view of it)."""
+    account = account_find(login=login)
+    if account is None:
+        raise NotFound(f"We have no data for {login!r} yet.")
+    return account
+
+
+def account_profile(*, account: GitHubAccount, now: datetime | None = None) -> Profile:
+    return Profile(
+        login=account.login,
+        kind=account.kind,
+        name=account.name,
+        avatar_url=safe_external_url(account.avatar_url),
+        bio=account.bio,
+        company=account.company,
+        location=account.location,
+        blog=account.blog,
+        blog_url=safe_external_url(account.blog),
+        html_url=safe_external_url(account.html_url) or f"https://github.com/{account.login}",
+        joined_at=account.created_at,
+        fetched_at=account.fetched_at,
+        refresh_status=account.refresh_status,
+        is_stale=account.is_stale(now or timezone.now()),
+        cache_version=account.cache_version,
+        stale_at=account.stale_at(),
+    )
+
+
+def account_is_tracked(*, user: Any, account: GitHubAccount) -> bool:
+    """Whether this person watches the account: read with it by account_find(tracked_by=), or
+    asked now (1 query)."""
+    known = getattr(account, "is_tracked", None)
+    if known is not None:
+        return bool(known)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Tracking.objects.filter(user=user, account=account).exists()
+
+
+def repository_find(*, owner: GitHubAccount, name: str) -> Repository | None:
+    """The owner's repository with this name (any case), or None."""
+    return Repository.objects.for_account(owner).by_name(name).order_by("-fetched_at").first()
+
+
+def refresh_job_get(*, job_id: Any) -> RefreshJob | None:
+    """The job with this id, or None for an unknown or malformed id (never a 500)."""
+    try:
+        return RefreshJob.objects.filter(pk=job_id).first()
+    except (ValidationError, ValueError, TypeError):  # a malformed UUID
+        return None
+
+
+def account_search_suggestions(*, prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Stored, visible accounts whose login starts with `prefix` (any case), shortest first.
+    The range on LOWER(login) lets the database walk the unique LOWER(login) index; the LIKE
+    keeps the answer exact whatever the collation."""
+    prefix = prefix.strip().lstrip("@").lower()
+    if not prefix or len(prefix) > 39 or not prefix.isascii():
+        return []
+    if not all(ch.isalnum() or ch == "-" for ch in prefix):
+        return []
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    rows = (
+        GitHubAccount.objects.visible()
+        .alias(login_lower=Lower("login"))
+        .filter(login_lower__gte=prefix, login_lower__lt=upper, login_lower__startswith=prefix)
+        .order_by("login_lower")
+        .values_list("login", "name", "kind", "avatar_url")[: limit * 4]
+    )
+    found = sorted(rows, key=lambda row: (len(row[0]), row[0].lower()))[:limit]
+    return [Suggestion(login=r[0], name=r[1], kind=r[2], avatar_url=r[3]) for r in found]

@@ -1,0 +1,200 @@
+"""An account's figure cards, languages and daily history: what /u/<login> and
+GET /api/v1/accounts/{login} show beside the repository table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal, Protocol, TypeVar
+
+from django.utils import timezone
+from pydantic import Field
+
+from github_stats.models import AccountSnapshot, GitHubAccount, today_utc
+from github_stats.selectors.accounts import Profile, account_profile
+from github_stats.ui.charts import Series
+from github_stats.ui.languages import LanguageShare, top_shares
+
+HISTORY_RANGES = (30, 90, 365)
+DEFAULT_HISTORY_DAYS = 90
+# A snapshot missed on the exact day still answers "how much in 7 days" if it is this close.
+CHANGE_SLACK_DAYS = 7
+# The figure cards compare with 30 days ago: this much history is read for them at least.
+FIGURE_DAYS = 30 + CHANGE_SLACK_DAYS
+
+Metric = Literal["total_stars", "followers", "public_repos", "following", "total_forks"]
+# The figure cards, in order: each metric and what people call it.
+METRIC_LABELS: dict[Metric, str] = {
+    "followers": "Followers",
+    "following": "Following",
+    "public_repos": "Public repos",
+    "total_stars": "Total stars",
+    "total_forks": "Total forks",
+}
+# The same metrics where a chart or a legend names them.
+METRIC_CHART_LABELS: dict[Metric, str] = {
+    "total_stars": "Stars",
+    "followers": "Followers",
+    "public_repos": "Repositories",
+    "following": "Following",
+    "total_forks": "Forks",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure card: the value now and its change over 7 and 30 days (None: no snapshot that
+    old yet, so no honest change to show)."""
+
+    key: str
+    label: str
+    value: int
+    change_7d: Annotated[int | None, Field(description="Null until a snapshot 7 days old.")]
+    change_30d: Annotated[int | None, Field(description="Null until a snapshot 30 days old.")]
+
+
+@dataclass(frozen=True)
+class Languages:
+    """Top languages (plus "Other") of the non-fork repositories: by bytes (needs a GitHub
+    token on this server; may be empty) and by each repository's primary language."""
+
+    by_bytes: Annotated[list[LanguageShare], Field(description="Needs a GitHub token.")]
+    by_repos: list[LanguageShare]
+
+
+# Not frozen: a watchlist reads ~2,000 of these per render, and a frozen dataclass's __init__
+# (object.__setattr__ per field) costs four times a plain one's. Nothing writes to them.
+@dataclass
+class HistoryPoint:
+    date: date
+    followers: int
+    following: int
+    public_repos: int
+    total_stars: int
+    total_forks: int
+
+
+@dataclass(frozen=True)
+class History:
+    """Daily snapshots over the last `days` days, oldest first."""
+
+    days: int
+    points: Annotated[list[HistoryPoint], Field(description="One per day we have, oldest first.")]
+
+    def series(self, metric: Metric, label: str) -> Series:
+        return Series(label, [(p.date, getattr(p, metric)) for p in self.points])
+
+    def values(self, metric: Metric) -> list[int]:
+        return [getattr(p, metric) for p in self.points]
+
+    def since(self, days: int, *, today: date) -> History:
+        first = today - timedelta(days=days)
+        return History(days=days, points=[p for p in self.points if p.date >= first])
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything on /u/<login> but the repository table."""
+
+    profile: Profile
+    figures: list[Figure]
+    languages: Languages
+    history: History
+
+
+def account_dashboard(
+    *, account: GitHubAccount, history_days: int = DEFAULT_HISTORY_DAYS, now: datetime | None = None
+) -> Dashboard:
+    """Profile, figure cards, languages and `history_days` of history. 1 query (the
+    snapshots): the rest is on the account row."""
+    now = now or timezone.now()
+    today = today_utc(now)
+    days = history_days if history_days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
+    snapshots = accounts_history(account_ids=[account.pk], days=max(days, FIGURE_DAYS), now=now)
+    history = snapshots[account.pk]
+    return Dashboard(
+        profile=account_profile(account=account, now=now),
+        figures=account_figures(account=account, history=history, today=today),
+        languages=account_languages(account=account),
+        history=history.since(days, today=today),
+    )
+
+
+def account_figures(*, account: GitHubAccount, history: History, today: date) -> list[Figure]:
+    """The figure cards: today's values from the account row (as fresh as any snapshot), and
+    their changes from the snapshots in `history` (which must reach back FIGURE_DAYS)."""
+    before_7 = point_on_or_before(history.points, today - timedelta(days=7))
+    before_30 = point_on_or_before(history.points, today - timedelta(days=30))
+    figures = []
+    for key, label in METRIC_LABELS.items():
+        value = int(getattr(account, key))
+        figures.append(
+            Figure(
+                key=key,
+                label=label,
+                value=value,
+                change_7d=None if before_7 is None else value - getattr(before_7, key),
+                change_30d=None if before_30 is None else value - getattr(before_30, key),
+            )
+        )
+    return figures
+
+
+def account_languages(*, account: GitHubAccount) -> Languages:
+    """From the sums every refresh stores on the account: no query."""
+    return Languages(
+        by_bytes=top_shares(_counts(account.language_bytes)),
+        by_repos=top_shares(_counts(account.language_repos)),
+    )
+
+
+def accounts_history(
+    *, account_ids: Iterable[int], days: int, now: datetime | None = None
+) -> dict[int, History]:
+    """History for many accounts in one query (the watchlist's sparklines, compare's charts)."""
+    ids = list(account_ids)
+    since = today_utc(now) - timedelta(days=days)
+    points: dict[int, list[HistoryPoint]] = {pk: [] for pk in ids}
+    rows = (
+        AccountSnapshot.objects.filter(account_id__in=ids, date__gte=since)
+        .order_by("account_id", "date")
+        .values_list(
+            "account_id",
+            "date",
+            "followers",
+            "following",
+            "public_repos",
+            "total_stars",
+            "total_forks",
+        )
+    )
+    for account_id, day, followers, following, repos, stars, forks in rows:
+        points[account_id].append(HistoryPoint(day, followers, following, repos, stars, forks))
+    return {pk: History(days=days, points=pts) for pk, pts in points.items()}
+
+
+_Day = date
+
+
+class _HasDate(Protocol):
+    @property
+    def date(self) -> _Day: ...
+
+
+_Dated = TypeVar("_Dated", bound=_HasDate)
+
+
+def point_on_or_before(points: Sequence[_Dated], day: date) -> _Dated | None:
+    """The snapshot of `day`, or the closest before it within CHANGE_SLACK_DAYS: the base of an
+    honest "change since" (None: no snapshot that old yet)."""
+    older = [p for p in points if p.date <= day]
+    if not older or older[-1].date < day - timedelta(days=CHANGE_SLACK_DAYS):
+        return None
+    return older[-1]
+
+
+def _counts(raw: object) -> list[tuple[str, int]]:
+    if not isinstance(raw, dict):
+        return []
+    return [(str(name), value) for name, value in raw.items() if isinstance(value, int)]

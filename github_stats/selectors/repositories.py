@@ -1,0 +1,260 @@
+"""An account's repositories: the dashboard's table (a page of it), any window of them for the
+API, and one repository's page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Lower
+from pydantic import Field
+
+from github_stats.models import GitHubAccount, Repository, RepositoryQuerySet
+from github_stats.selectors.accounts import Internal, Profile
+from github_stats.ui.formatting import safe_external_url
+from github_stats.ui.languages import LanguageShare, top_shares
+
+REPOS_PER_PAGE = 20
+MAX_PAGE = 10_000
+RepoSort = Literal["stars", "forks", "pushed", "name"]
+REPO_SORTS: tuple[RepoSort, ...] = ("stars", "forks", "pushed", "name")
+_ORDER: dict[str, tuple[Any, ...]] = {
+    "stars": (F("stars").desc(), Lower("name")),
+    "forks": (F("forks").desc(), Lower("name")),
+    "pushed": (F("pushed_at").desc(nulls_last=True), Lower("name")),
+    "name": (Lower("name"),),
+}
+_ROW_FIELDS = (
+    "name",
+    "description",
+    "language",
+    "stars",
+    "forks",
+    "open_issues",
+    "is_fork",
+    "archived",
+    "pushed_at",
+    "html_url",
+    "topics",
+)
+
+
+@dataclass(frozen=True)
+class RepoQuery:
+    """The dashboard table's state, parsed from query parameters; never raises on bad input."""
+
+    sort: RepoSort = "stars"
+    forks: bool = False  # include forks
+    archived: bool = True  # include archived repositories
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> RepoQuery:
+        """Links carry only what differs from the defaults (forks=1, archived=0). The filter form
+        also sends `f=1`: an unticked box sends nothing, so then a missing `archived` is off."""
+        sort: RepoSort = next(
+            (known for known in REPO_SORTS if known == params.get("sort")), "stars"
+        )
+        try:
+            page = int(params.get("page", "1"))
+        except (TypeError, ValueError):
+            page = 1
+        on, off = ("1", "on", "true"), ("0", "off", "false")
+        archived = params.get("archived", "")
+        return cls(
+            sort=sort,
+            forks=params.get("forks") in on,
+            archived=archived in on if "f" in params else archived not in off,
+            page=min(max(page, 1), MAX_PAGE),
+        )
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query parameters of this state (with `changes`), defaults left out."""
+        state = replace(self, **changes)
+        params: dict[str, str] = {}
+        if state.sort != "stars":
+            params["sort"] = state.sort
+        if state.forks:
+            params["forks"] = "1"
+        if not state.archived:
+            params["archived"] = "0"
+        if state.page > 1:
+            params["page"] = str(state.page)
+        return params
+
+
+@dataclass(frozen=True)
+class RepoRow:
+    name: str
+    full_name: str
+    description: str
+    language: str
+    stars: int
+    forks: int
+    open_issues: int
+    is_fork: bool
+    archived: bool
+    pushed_at: datetime | None
+    html_url: Annotated[str, Field(description="http(s) only, else empty.")]
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RepoPage:
+    """One page of the dashboard's table; `query` is the state shown (a page past the end is
+    the last one)."""
+
+    rows: list[RepoRow]
+    query: RepoQuery
+    total: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.query.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.query.page < self.num_pages
+
+
+@dataclass(frozen=True)
+class RepoWindow:
+    """`limit` repositories from `offset`, and how many match in all."""
+
+    items: list[RepoRow]
+    count: Annotated[int, Field(description="Repositories matching the filters, on all pages.")]
+
+
+@dataclass(frozen=True)
+class RepositoryDetail:
+    owner: Annotated[str, Field(description="The owner's login.")]
+    owner_profile: Annotated[Profile, Internal]
+    name: str
+    full_name: str
+    description: str
+    language: str
+    languages: Annotated[
+        list[LanguageShare], Field(description="By bytes; the primary language alone without.")
+    ]
+    languages_measured: Annotated[bool, Field(description="False: the primary one only.")]
+    stars: int
+    forks: int
+    open_issues: int
+    watchers: int
+    size_kb: int
+    is_fork: bool
+    archived: bool
+    topics: list[str]
+    license_spdx: str
+    default_branch: str
+    html_url: Annotated[str, Field(description="http(s) only.")]
+    homepage: Annotated[str, Field(description="As GitHub has it; may be any text.")]
+    homepage_url: Annotated[str, Field(description="The homepage when http(s), else empty.")]
+    pushed_at: datetime | None
+    created_at: datetime | None
+    fetched_at: datetime | None
+
+
+def account_repositories_page(*, account: GitHubAccount, query: RepoQuery) -> RepoPage:
+    """The dashboard's table: forks hidden unless asked for, archived shown unless hidden.
+    2 queries (the count and the page)."""
+    repos = _repositories(
+        account, fork=None if query.forks else False, archived=None if query.archived else False
+    )
+    paginator = Paginator(repos.order_by(*_ORDER[query.sort]), REPOS_PER_PAGE)
+    page = paginator.get_page(query.page)
+    rows = [_row(values, account.login) for values in page.object_list]
+    shown = replace(query, page=page.number)
+    return RepoPage(rows=rows, query=shown, total=paginator.count, num_pages=paginator.num_pages)
+
+
+def account_repositories(
+    *,
+    account: GitHubAccount,
+    sort: RepoSort = "stars",
+    fork: bool | None = None,
+    archived: bool | None = None,
+    limit: int = 30,
+    offset: int = 0,
+    with_count: bool = True,
+) -> RepoWindow:
+    """Any window of the repositories (the API): every one by default; `fork`/`archived` True
+    or False keep only those that are or are not. 2 queries, 1 without the count."""
+    repos = _repositories(account, fork=fork, archived=archived)
+    window = repos.order_by(*_ORDER[sort])[offset : offset + limit]
+    items = [_row(values, account.login) for values in window]
+    return RepoWindow(items=items, count=repos.count() if with_count else len(items))
+
+
+def repository_detail(*, repository: Repository, owner: Profile) -> RepositoryDetail:
+    """The repository page's data. No query."""
+    sizes = repository.language_bytes if isinstance(repository.language_bytes, dict) else {}
+    languages = top_shares(sizes.items())
+    if not languages and repository.language:
+        languages = [LanguageShare(name=repository.language, value=1, share=1.0)]
+    return RepositoryDetail(
+        owner=owner.login,
+        owner_profile=owner,
+        name=repository.name,
+        full_name=f"{owner.login}/{repository.name}",
+        description=repository.description,
+        language=repository.language,
+        languages=languages,
+        languages_measured=bool(sizes),
+        stars=repository.stars,
+        forks=repository.forks,
+        open_issues=repository.open_issues,
+        watchers=repository.watchers,
+        size_kb=repository.size_kb,
+        is_fork=repository.is_fork,
+        archived=repository.archived,
+        topics=_topics(repository.topics),
+        license_spdx=repository.license_spdx,
+        default_branch=repository.default_branch,
+        html_url=safe_external_url(repository.html_url)
+        or f"https://github.com/{owner.login}/{repository.name}",
+        homepage=repository.homepage,
+        homepage_url=safe_external_url(repository.homepage),
+        pushed_at=repository.pushed_at,
+        created_at=repository.created_at,
+        fetched_at=repository.fetched_at,
+    )
+
+
+def _repositories(account: GitHubAccount, *, fork: bool | None, archived: bool | None) -> Any:
+    """The rows as plain values, not models: a table page reads twenty, the API up to 100."""
+    repos: RepositoryQuerySet = Repository.objects.for_account(account)
+    if fork is not None:
+        repos = repos.filter(is_fork=fork)
+    if archived is not None:
+        repos = repos.filter(archived=archived)
+    return repos.values_list(*_ROW_FIELDS)
+
+
+def _row(values: tuple[Any, ...], owner_login: str) -> RepoRow:
+    name, description, language, stars, forks, issues, is_fork, archived, pushed, url, topics = (
+        values
+    )
+    return RepoRow(
+        name=name,
+        full_name=f"{owner_login}/{name}",
+        description=description,
+        language=language,
+        stars=stars,
+        forks=forks,
+        open_issues=issues,
+        is_fork=is_fork,
+        archived=archived,
+        pushed_at=pushed,
+        html_url=safe_external_url(url),
+        topics=_topics(topics),
+    )
+
+
+def _topics(raw: object) -> list[str]:
+    return [topic for topic in raw if isinstance(topic, str)] if isinstance(raw, list) else []
