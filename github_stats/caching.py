@@ -1,56 +1,231 @@
-"""Cache versions: one per account, replaced by every refresh that stores something (and by
-moderation), and one per person's watchlist, replaced by every Track and Untrack.
+"""The one cache layer: finished responses (pages and API answers) in Redis, in front of the
+selectors, with one invalidation rule.
 
-Cached views and selector results put the versions they depend on in their keys (or beside
-their entries), so a change invalidates them all at once without knowing what they are:
+The rule. Every write that changes what is shown gives what it changed a new version, and after
+the commit publishes it here: a GitHub account's (a refresh, a failed one, hiding, unhiding) is
+its `cache_version` column, replaced in the same statement as the write
+(`account_version_publish`); a person's watchlist's (Track, Untrack) is a random token
+(`watchlist_version_publish`). A cached response records the version of everything it shows, read
+before or with its data, and is served only while each is still the published one, and until the
+first account it shows turns stale (the normal path then queues a refresh). Nothing else needs to
+know about the cache.
 
-    key = f"dashboard:{account.pk}:{account_cache_version(account_id=account.pk)}:{sort}"
+Pages are cached per person and per CSRF secret (the token in a cached page is this browser's,
+valid as it is); API answers about accounts are the same for everyone and are shared. Keys also
+carry the UTC day (figures' 7/30-day changes end today) and a digest of the code and templates
+(a deploy never serves old markup).
 
-Versions are random rather than counted: if the cache loses the version key (eviction, restart),
-a new random one can never bring back entries cached under an older one.
+Times shown in cached pages depend only on the day: the server writes dates ("today at 14:03
+UTC"), and static/js/times.js tells them as "12 minutes ago" in the browser.
+
+A hit costs one cache round trip when the page names its accounts (a dashboard: its entry and its
+account's version together), two when only the entry knows them (the watchlist). With the cache
+down (django-redis IGNORE_EXCEPTIONS) every read is a miss and responses come from the database.
 """
 
 from __future__ import annotations
 
-import uuid
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 
-from github_stats.models import account_cache_version_key
+from github_stats.models import new_cache_version, today_utc
 
-# Versions outlive the entries they key (those have their own, shorter timeouts).
+_VERSION_KEY = "github_stats:version:{}"
+_WATCHLIST = "watchlist:{}"
+# Versions outlive the responses they validate; a lost one only costs a miss.
 _VERSION_TIMEOUT = 30 * 24 * 60 * 60
 
 
-def watchlist_cache_version_key(user_id: int) -> str:
-    return f"github_stats:watchlist:{user_id}:version"
+def account_version_publish(
+    *, login: str, version: str, previous_logins: Iterable[str] = ()
+) -> None:
+    """After the commit of a write that gave the account `version`. A login the account held
+    before (a rename) no longer names it: its responses are dropped with its version."""
+    cache.set(_version_key(login), version, timeout=_VERSION_TIMEOUT)
+    gone = [_version_key(old) for old in previous_logins if old.lower() != login.lower()]
+    if gone:
+        cache.delete_many(gone)
 
 
-def account_cache_version(*, account_id: int) -> str:
-    return _version(account_cache_version_key(account_id))
+def watchlist_version_publish(*, user_id: int) -> None:
+    """After the commit of a change to this person's watchlist."""
+    cache.set(_version_key(_WATCHLIST.format(user_id)), new_cache_version(), _VERSION_TIMEOUT)
 
 
-def account_cache_invalidate(*, account_id: int) -> None:
-    _replace(account_cache_version_key(account_id))
+class _ReadAccount(Protocol):
+    @property
+    def login(self) -> str: ...
+    @property
+    def cache_version(self) -> str: ...
+    @property
+    def stale_at(self) -> datetime | None: ...
 
 
-def watchlist_cache_version(*, user_id: int) -> str:
-    return _version(watchlist_cache_version_key(user_id))
+@dataclass(frozen=True)
+class Shown:
+    """A GitHub account a response shows: its login and cache version as read with its data,
+    and when it turns stale (None: it already is, so the response is not cached)."""
+
+    login: str
+    version: str
+    stale_at: datetime | None
+
+    @classmethod
+    def of(cls, read: _ReadAccount) -> Shown:
+        """From what a selector read of the account (a Profile, a WatchlistRow)."""
+        return cls(login=read.login, version=read.cache_version, stale_at=read.stale_at)
 
 
-def watchlist_cache_invalidate(*, user_id: int) -> None:
-    _replace(watchlist_cache_version_key(user_id))
+# (versions, fresh_until, content, content_type): plain values, which unpickle in any release.
+_Entry = tuple[tuple[tuple[str, str], ...], float, bytes, str]
 
 
-def _version(key: str) -> str:
-    version = cache.get(key)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add(): two processes reading a missing version at once agree on one of theirs.
-        if not cache.add(key, version, timeout=_VERSION_TIMEOUT):
-            version = cache.get(key) or version
-    return str(version)
+class CachedResponse:
+    """One response's place in the cache: `hit()` first, then `store()` on what the normal path
+    answered. `name` and `state` say which response ("u/octocat", "sort=stars"); `logins` are
+    the accounts known before anything is read (their versions come with the entry)."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        name: str,
+        state: str = "",
+        logins: Sequence[str] = (),
+        personal: bool,
+    ) -> None:
+        self.request = request
+        self.name = name
+        self.state = state
+        self.personal = personal
+        self.now = timezone.now()
+        self.known = {_version_key(login): login.lower() for login in logins}
+        self.watchlist_key = ""
+        if personal and request.user.is_authenticated:
+            self.watchlist_key = _version_key(_WATCHLIST.format(request.user.pk))
+            self.known[self.watchlist_key] = _WATCHLIST.format(request.user.pk)
+        self.seen_versions: dict[str, Any] = {}
+
+    def hit(self) -> HttpResponse | None:
+        if not self._cacheable():
+            return None
+        key = self._key()
+        found = cache.get_many([key, *self.known])
+        self.seen_versions = {k: v for k, v in found.items() if k in self.known}
+        if self.watchlist_key and self.watchlist_key not in self.seen_versions:
+            # Lost (or never published): from now on, a new one. Read before any of the page's
+            # data, so a Track committed during the render outdates what is stored.
+            cache.add(self.watchlist_key, new_cache_version(), _VERSION_TIMEOUT)
+            self.seen_versions[self.watchlist_key] = cache.get(self.watchlist_key)
+            return None
+        entry = found.get(key)
+        if not isinstance(entry, tuple) or len(entry) != 4:
+            return None
+        versions, fresh_until, content, content_type = entry
+        if self.now.timestamp() >= fresh_until:
+            return None
+        wanted = {_version_key(login): version for login, version in versions}
+        unseen = [k for k in wanted if k not in self.known]
+        current = {**self.seen_versions, **(cache.get_many(unseen) if unseen else {})}
+        if any(current.get(k) != version for k, version in wanted.items()):
+            return None
+        return HttpResponse(content, content_type=content_type)
+
+    def store(self, response: HttpResponse, *, shown: Sequence[Shown]) -> HttpResponse:
+        """Cache `response` once rendered, if it is a plain success a hit could serve."""
+        if not self._cacheable():
+            return response
+        stale_at = [account.stale_at for account in shown]
+        if any(moment is None or moment <= self.now for moment in stale_at):
+            return response
+        until = self.now.timestamp() + settings.RESPONSE_CACHE_SECONDS
+        fresh_until = min([until, *(moment.timestamp() for moment in stale_at if moment)])
+        versions = tuple((account.login.lower(), account.version) for account in shown)
+        if self.watchlist_key:
+            watchlist = self.seen_versions.get(self.watchlist_key)
+            if watchlist is None:
+                return response
+            versions += ((self.known[self.watchlist_key], str(watchlist)),)
+
+        def keep(rendered: HttpResponse) -> None:
+            if rendered.status_code != 200:
+                return
+            entry: _Entry = (versions, fresh_until, rendered.content, rendered["Content-Type"])
+            cache.set(self._key(), entry, timeout=settings.RESPONSE_CACHE_SECONDS)
+            self._adopt_versions(versions)
+
+        if isinstance(response, SimpleTemplateResponse):
+            response.add_post_render_callback(keep)
+        else:
+            keep(response)
+        return response
+
+    def _adopt_versions(self, versions: tuple[tuple[str, str], ...]) -> None:
+        """A version the cache lost (eviction, restart) is taken from the rows just read. `add`
+        never replaces one a refresh published meanwhile, so a response of older rows can only
+        ever be a miss."""
+        keys = {_version_key(login): version for login, version in versions}
+        unseen = [k for k in keys if k not in self.seen_versions]
+        present = cache.get_many(unseen) if unseen else {}
+        for key, version in keys.items():
+            if key not in self.seen_versions and key not in present:
+                cache.add(key, version, timeout=_VERSION_TIMEOUT)
+
+    def _cacheable(self) -> bool:
+        request = self.request
+        if settings.RESPONSE_CACHE_SECONDS <= 0:
+            return False
+        if request.method != "GET" or getattr(request, "htmx", False) or "job" in request.GET:
+            return False
+        if self.personal:
+            user = request.user
+            return user.is_authenticated and not _has_messages(request)
+        return True
+
+    def _key(self) -> str:
+        parts = [self.name, self.state, today_utc(self.now).isoformat(), release_digest()]
+        if self.personal:
+            user = self.request.user
+            # The CSRF secret (from its cookie, or the one this render just made): the token in
+            # the page is valid for exactly this browser.
+            secret = str(self.request.META.get("CSRF_COOKIE", ""))
+            secret_digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
+            parts += [str(user.pk), secret_digest]
+        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+        return f"github_stats:response:{digest}"
 
 
-def _replace(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, timeout=_VERSION_TIMEOUT)
+def _version_key(login: str) -> str:
+    return _VERSION_KEY.format(login.lower())
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    from django.contrib.messages import get_messages
+
+    return len(get_messages(request)) > 0
+
+
+@lru_cache(maxsize=1)
+def release_digest() -> str:
+    """Of everything that shapes a response: the app's code, the templates, the static files
+    (their URLs are in the pages) and htmx's version. Read once per process."""
+    digest = hashlib.sha256(package_version("django-htmx").encode())
+    base = Path(settings.BASE_DIR)
+    for folder, pattern in (("github_stats", "*.py"), ("templates", "*"), ("static", "*")):
+        for path in sorted((base / folder).rglob(pattern)):
+            if path.is_file() and "migrations" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
