@@ -1,31 +1,47 @@
-"""Template tags for people-friendly figures, dates and safe GitHub links.
+"""Template tags for figures, moments, safe GitHub links and the SVG charts.
 
 {% load gitpulse %}
   {{ 1234|compact }}            → 1.2k
   {{ change|signed }}           → +12 / (minus sign)3 / 0
-  {% reltime account.fetched_at %}
-                                → <time datetime="…" title="2026-11-22 14:03 UTC">12 min ago</time>
+  {% moment account.fetched_at %}
+        → <time datetime="…" title="2026-11-22 14:03 UTC" data-relative>today, 14:03 UTC</time>
+          (static/js/times.js tells it as "12 minutes ago" in the browser)
   {{ account.blog|safe_url }}   → the URL if http(s), else ""
+  {% row_url "account_dashboard" row.login %}   → {% url %} for links in every row of a table
+  {% history_chart history "total_stars" login %}, {% sparkline values label %},
+  {% language_chart shares chart_id title unit %}   → SVG drawn by github_stats/ui/svg.py
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from github_stats import charts
-from github_stats.formatting import (
+from github_stats.models import today_utc
+from github_stats.selectors.dashboard import (
+    DEFAULT_HISTORY_DAYS,
+    METRIC_CHART_LABELS,
+    History,
+    Metric,
+)
+from github_stats.selectors.repositories import RepoQuery
+from github_stats.ui import charts, svg
+from github_stats.ui.formatting import (
     compact_number,
     exact_time,
-    relative_time,
+    moment_text,
     safe_external_url,
     signed_compact,
 )
-from github_stats.selectors import DEFAULT_HISTORY_DAYS, History, RepoQuery
+from github_stats.ui.languages import LANGUAGE_COLORS, LanguageShare
 
 register = template.Library()
 
@@ -59,22 +75,6 @@ def safe_url(value: str | None) -> str:
     return safe_external_url(value)
 
 
-@register.simple_tag
-def reltime(moment: datetime | None, empty: str = "never") -> SafeString | str:
-    """A relative date with the exact UTC time on hover and in `datetime` for machines."""
-    if moment is None:
-        return empty
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UTC)
-    moment = moment.astimezone(UTC)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        moment.isoformat(timespec="seconds"),
-        exact_time(moment),
-        relative_time(moment, timezone.now()),
-    )
-
-
 @register.filter
 def percent(value: float | None) -> str:
     if value is None:
@@ -82,60 +82,84 @@ def percent(value: float | None) -> str:
     return f"{value:.1%}"
 
 
-# --- Charts -----------------------------------------------------------------------------------
-
-_METRIC_LABELS = {
-    "total_stars": "Stars",
-    "followers": "Followers",
-    "public_repos": "Repositories",
-    "following": "Following",
-    "total_forks": "Forks",
-}
+@register.filter
+def language_color(name: str) -> str:
+    """GitHub's colour for a language ("" when we have none): for an SVG fill attribute."""
+    return LANGUAGE_COLORS.get(name, "")
 
 
 @register.simple_tag
-def history_chart(history: History, metric: str, login: str) -> SafeString | str:
+def moment(value: datetime | None, empty: str = "never") -> SafeString | str:
+    """A moment, written so that it stays right all day in a cached page; the exact UTC time on
+    hover and in `datetime` for machines (and for static/js/times.js)."""
+    if value is None:
+        return empty
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return format_html(
+        '<time datetime="{}" title="{}" data-relative>{}</time>',
+        value.astimezone(UTC).isoformat(timespec="seconds"),
+        exact_time(value),
+        moment_text(value, today_utc()),
+    )
+
+
+def _drawn(markup: str) -> SafeString:
+    # ui/svg.py escapes every string it is given (the chart tests feed it <script>).
+    return mark_safe(markup)  # noqa: S308  # nosec B308 B703
+
+
+@register.simple_tag
+def row_url(name: str, *args: object) -> str:
+    """`{% url %}` for the links repeated in every row of a table (fifty on a watchlist):
+    reverse() costs ~25 µs a call and its answer depends only on these arguments, the script
+    prefix and the URLconf, so it is remembered."""
+    return _reversed(get_script_prefix(), get_urlconf(), name, tuple(str(arg) for arg in args))
+
+
+@lru_cache(maxsize=8192)
+def _reversed(prefix: str, urlconf: str | None, name: str, args: tuple[str, ...]) -> str:
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+@register.simple_tag
+def history_chart(history: History, metric: Metric, login: str) -> SafeString:
     """One metric of an account's history as a line chart with axes and an accessible title."""
-    if metric not in _METRIC_LABELS:
-        return ""
-    label = _METRIC_LABELS[metric]
-    return charts.line_chart(
+    label = METRIC_CHART_LABELS[metric]
+    chart = charts.line_chart(
         chart_id=f"history-{metric}",
         title=f"{label} of {login} over the last {history.days} days",
-        series=[history.series(metric, label)],  # type: ignore[arg-type]
+        series=[history.series(metric, label)],
     )
+    return _drawn(svg.line_chart_svg(chart))
 
 
 @register.simple_tag
-def figure_sparkline(history: History, metric: str, days: int = 30) -> SafeString | str:
-    """The last `days` days of one metric as a sparkline (for a figure card)."""
-    if metric not in _METRIC_LABELS or history is None:
-        return ""
-    values = history.values(metric)[-(days + 1) :]  # type: ignore[arg-type]
+def line_chart(chart: charts.LineChart) -> SafeString:
+    return _drawn(svg.line_chart_svg(chart))
+
+
+@register.simple_tag
+def figure_sparkline(history: History, metric: Metric, days: int = 30) -> SafeString | str:
+    """The last `days` days of one metric as a sparkline (for a figure card); nothing for less
+    than two days."""
+    values = history.values(metric)[-(days + 1) :]
     if len(values) < 2:
         return ""
-    return charts.sparkline(
-        values, label=f"{_METRIC_LABELS[metric]} over the last {days} days", width=96, height=28
-    )
-
-
-@register.simple_tag
-def language_chart(slices: list[charts.Slice], chart_id: str, title: str, unit: str) -> SafeString:
-    return charts.language_chart(chart_id=chart_id, title=title, slices=slices, unit=unit)
+    label = f"{METRIC_CHART_LABELS[metric]} over the last {days} days"
+    return _drawn(svg.sparkline_svg(charts.sparkline(values, label=label, width=96, height=28)))
 
 
 @register.simple_tag
 def sparkline(values: list[int], label: str) -> SafeString:
-    return charts.sparkline(values, label=label)
+    return _drawn(svg.sparkline_svg(charts.sparkline(values, label=label)))
 
 
-@register.filter
-def language_color(name: str) -> str:
-    """GitHub's colour for a language ("" when we have none): for an SVG fill attribute."""
-    return charts.LANGUAGE_COLORS.get(name, "")
-
-
-# --- Links to the dashboard's states ------------------------------------------------------------
+@register.simple_tag
+def language_chart(shares: list[LanguageShare], chart_id: str, title: str, unit: str) -> SafeString:
+    """A stacked bar of language shares with a legend; `unit` is "bytes" or "repos"."""
+    bar = charts.language_bar(chart_id=chart_id, title=title, slices=shares, unit=unit)
+    return _drawn(svg.language_bar_html(bar))
 
 
 @register.simple_tag

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from github_stats.models import Account, AccountSnapshot, Tracking, today_utc
-from github_stats.services import refresh_job_create, refresh_job_run
+from github_stats.models import AccountSnapshot, GitHubAccount, Tracking, today_utc
+from github_stats.services.jobs import refresh_job_create, refresh_job_run
 from tests.e2e.helpers import MOBILE_VIEWPORT, assert_no_horizontal_scroll
 from tests.fakegithub import HOSTILE_SCRIPT, FakeGitHub
 from tests.github_stats import conftest as github_fixtures
@@ -35,7 +35,7 @@ def search(page: Page, text: str) -> None:
 
 def history(login: str, *, days: int = 90, stars_from: int = 50, step: int = 3) -> None:
     """Past snapshots under today's (written by the refresh), so the charts have a shape."""
-    account = Account.objects.get(login__iexact=login)
+    account = GitHubAccount.objects.get(login__iexact=login)
     today = today_utc()
     AccountSnapshot.objects.bulk_create(
         [
@@ -51,10 +51,12 @@ def history(login: str, *, days: int = 90, stars_from: int = 50, step: int = 3) 
         ],
         ignore_conflicts=True,
     )
-    # Today's snapshot is the refresh's: bring it in line with the made-up past.
+    # Today's snapshot and the account's totals are the refresh's: bring them in line with the
+    # made-up past.
     AccountSnapshot.objects.filter(account=account, date=today).update(
         total_stars=stars_from + days * step
     )
+    GitHubAccount.objects.filter(pk=account.pk).update(total_stars=stars_from + days * step)
 
 
 def snap(screenshot, page: Page, name: str) -> None:
@@ -140,7 +142,7 @@ def test_refresh_then_track_and_find_it_on_the_watchlist(
     snap(screenshot, page, "watchlist-after-undo")
 
 
-def test_a_dashboard_from_the_page_cache_tracks_with_its_own_csrf_token(
+def test_a_cached_dashboard_tracks_with_its_own_csrf_token(
     logged_in_page: Page, logged_in_user, fake_github: FakeGitHub
 ):
     page = logged_in_page
@@ -148,13 +150,14 @@ def test_a_dashboard_from_the_page_cache_tracks_with_its_own_csrf_token(
     fetch(page, "cached-e2e")  # the first visit refreshes (and is not cached)
     fetch(page, "cached-e2e")  # rendered and cached
     with page.expect_response(re.compile(r"/u/cached-e2e$")) as served:
-        fetch(page, "cached-e2e")  # from the page cache
+        fetch(page, "cached-e2e")  # from the response cache
     assert served.value.ok
-    # htmx posts with the X-CSRFToken of <body>: the one swapped into the cached page.
+    # htmx posts with the X-CSRFToken of <body>: a cached page is kept per CSRF secret, so the
+    # token in it is one this browser's cookie accepts.
     page.locator("#track").get_by_role("button", name="Track").click()
     expect(page.locator("#track").get_by_role("button", name="Tracking")).to_be_visible()
     assert Tracking.objects.filter(user=logged_in_user, account__login="cached-e2e").exists()
-    # The Track replaced the cached page: a reload shows the new state.
+    # Tracking published a new watchlist version, which the cached page carried: a reload renders.
     page.reload()
     expect(page.locator("#track").get_by_role("button", name="Tracking")).to_be_visible()
 
@@ -167,7 +170,7 @@ def test_watchlist_sorts_with_htmx_and_keeps_the_url(
         fake_github.state.add_user(login, repos=2)
         fetch(page, login)
         history(login, stars_from=stars, step=0)
-        Tracking.objects.create(user=logged_in_user, account=Account.objects.get(login=login))
+        Tracking.objects.create(user=logged_in_user, account=GitHubAccount.objects.get(login=login))
     page.goto("/watchlist/?sort=name")
     rows = page.locator(".watchlist-table tbody tr")
     expect(rows.first).to_have_id("watch-sort-few")
@@ -242,7 +245,7 @@ def test_dashboard_watchlist_and_compare_fit_375px(
     fetch(page, "phone-user-e2e")
     for login in ("a-very-long-organisation-name-e2e", "phone-user-e2e"):
         history(login)
-        Tracking.objects.create(user=logged_in_user, account=Account.objects.get(login=login))
+        Tracking.objects.create(user=logged_in_user, account=GitHubAccount.objects.get(login=login))
 
     page.goto("/u/a-very-long-organisation-name-e2e")
     expect(page.locator("#profile-name")).to_be_visible()

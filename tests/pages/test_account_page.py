@@ -8,7 +8,7 @@ from django.utils import timezone
 from github_stats.models import RefreshJob, Tracking
 from tests.factories import UserFactory
 from tests.pages.factories import (
-    AccountFactory,
+    GitHubAccountFactory,
     RepositoryFactory,
     TrackingFactory,
     snapshots_for,
@@ -22,7 +22,7 @@ SVG = '<svg onload="alert(1)"><circle/></svg>'
 
 @pytest.fixture
 def account():
-    account = AccountFactory(login="octo-cat", name="Octo Cat", followers=1234)
+    account = GitHubAccountFactory(login="octo-cat", name="Octo Cat", followers=1234)
     for i in range(30):
         RepositoryFactory(owner=account, name=f"repo-{i:02d}", stars=i * 100, forks=i)
     snapshots_for(account, days=40)
@@ -49,28 +49,17 @@ def test_dashboard_shows_profile_figures_languages_history_and_repositories(
 
 
 def test_a_dashboard_seen_before_is_one_query(client_logged_in, account, django_assert_num_queries):
-    client_logged_in.get("/u/octo-cat")  # fills the caches
-    # the user; the whole page from the page cache (github_stats/page_cache.py)
+    client_logged_in.get("/u/octo-cat")  # fills the cache
+    # the user; the whole page from the cache (github_stats/caching.py)
     with django_assert_num_queries(1):
         response = client_logged_in.get("/u/octo-cat")
     assert response.status_code == HTTPStatus.OK
 
 
-def test_cached_dashboard_without_its_page_is_a_constant_number_of_queries(
-    client_logged_in, account, settings, django_assert_num_queries
-):
-    settings.PAGE_CACHE_SECONDS = 0
-    client_logged_in.get("/u/octo-cat")  # fills the cache
-    # the user, the account lookup, the tracking state (session and fragments from the cache)
-    with django_assert_num_queries(3):
-        response = client_logged_in.get("/u/octo-cat")
-    assert response.status_code == HTTPStatus.OK
-
-
 def test_uncached_dashboard_queries(client_logged_in, account, django_assert_num_queries):
-    # the user, the account; snapshots, languages by bytes and by count, repositories count and
-    # page, history; the tracking state
-    with django_assert_num_queries(9):
+    # the user, the account (its figures and languages on its row, whether I track it), its
+    # snapshots (figures and history), the repositories' count and page
+    with django_assert_num_queries(5):
         client_logged_in.get("/u/octo-cat")
 
 
@@ -111,7 +100,7 @@ def test_filter_form_pushes_the_canonical_url(htmx, account):
 
 
 def test_filters_hide_forks_by_default_and_archived_on_request(client_logged_in):
-    account = AccountFactory(login="filters")
+    account = GitHubAccountFactory(login="filters")
     RepositoryFactory(owner=account, name="own")
     RepositoryFactory(owner=account, name="forked", is_fork=True)
     RepositoryFactory(owner=account, name="old", archived=True)
@@ -162,7 +151,7 @@ def test_invalid_login_is_refused_before_any_github_call(client_logged_in, login
 
 
 def test_hidden_account_is_not_available(client_logged_in):
-    AccountFactory(login="hidden-one", hidden=True)
+    GitHubAccountFactory(login="hidden-one", hidden=True)
     response = client_logged_in.get("/u/hidden-one")
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert b"This account is not available" in response.content
@@ -185,7 +174,7 @@ def test_anonymous_htmx_gets_hx_redirect_not_a_login_page_in_a_fragment(htmx_ano
 
 
 def test_github_strings_are_escaped_on_the_page_and_in_the_svg(client_logged_in):
-    account = AccountFactory(
+    account = GitHubAccountFactory(
         login="hostile",
         name=SCRIPT,
         bio=SVG,
@@ -214,7 +203,7 @@ def test_github_strings_are_escaped_on_the_page_and_in_the_svg(client_logged_in)
 
 
 def test_http_blog_is_linked(client_logged_in):
-    AccountFactory(login="blogger", blog="blog.example.com")
+    GitHubAccountFactory(login="blogger", blog="blog.example.com")
     body = client_logged_in.get("/u/blogger").content.decode()
     assert 'href="https://blog.example.com"' in body
 
@@ -225,7 +214,7 @@ def test_stale_account_is_shown_at_once_marked_stale_with_a_refresh_queued(
 ):
     # Tasks run inline against a closed port: GitHub is "unavailable", the stored data stays.
     settings.GITHUB_RETRY_BASE_SECONDS = 0.0
-    account = AccountFactory(login="stale-one", fetched_at=timezone.now() - timedelta(days=2))
+    account = GitHubAccountFactory(login="stale-one", fetched_at=timezone.now() - timedelta(days=2))
     RepositoryFactory(owner=account, name="kept")
     response = client_logged_in.get("/u/stale-one")
     assert response.status_code == HTTPStatus.OK
@@ -276,7 +265,7 @@ def test_track_anonymous_htmx_gets_hx_redirect(htmx_anonymous, account):
 
 
 def test_track_unknown_or_hidden_account_changes_nothing(client_logged_in):
-    AccountFactory(login="hidden-one", hidden=True)
+    GitHubAccountFactory(login="hidden-one", hidden=True)
     assert client_logged_in.post("/u/nobody-here/track").status_code == HTTPStatus.NOT_FOUND
     assert client_logged_in.post("/u/hidden-one/track").status_code == HTTPStatus.NOT_FOUND
     assert not Tracking.objects.exists()
@@ -294,7 +283,7 @@ def test_stale_account_while_github_rate_limit_is_used_up_shows_stored_data_and_
 ):
     fake_github.state.add_user("limited", repos=2)
     fake_github.state.set_quota(remaining=0, reset_in=1200)
-    account = AccountFactory(
+    account = GitHubAccountFactory(
         login="limited",
         github_id=fake_github.state.account("limited").id,
         fetched_at=timezone.now() - timedelta(days=1),

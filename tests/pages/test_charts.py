@@ -1,18 +1,25 @@
+"""The SVG charts: geometry from github_stats/ui/charts.py, drawn by github_stats/ui/svg.py
+through the gitpulse template tags, as the pages draw them."""
+
 from datetime import date, timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.template import Context, Template
 
-from github_stats.charts import (
-    ChartSeries,
-    Slice,
-    language_chart,
-    line_chart,
-    nice_domain,
-    sparkline,
-)
+from github_stats.ui.charts import Series, language_bar, line_chart, nice_domain, sparkline
+from github_stats.ui.languages import LanguageShare, top_shares
 
 PAYLOAD = '<script>alert(1)</script><svg onload="alert(2)">'
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _draw(source: str, **context) -> str:
+    return Template("{% load gitpulse %}" + source).render(Context(context)).strip()
+
+
+def _line(**options) -> str:
+    return _draw("{% line_chart chart %}", chart=line_chart(**options))
 
 
 def _parse(svg: str) -> ElementTree.Element:
@@ -33,75 +40,113 @@ def test_nice_domain_lands_on_round_numbers(low, high, expected):
 
 
 def test_line_chart_has_title_desc_axes_and_a_path():
-    svg = line_chart(
-        chart_id="stars",
-        title="Stars, last 30 days",
-        series=[ChartSeries("Stars", _days([1, 5, 9]))],
+    svg = _line(
+        chart_id="stars", title="Stars, last 30 days", series=[Series("Stars", _days([1, 5, 9]))]
     )
     root = _parse(svg)
-    ns = "{http://www.w3.org/2000/svg}"
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "stars-title stars-desc"
-    assert root.find(f"{ns}title") is not None or "Stars, last 30 days" in svg
-    assert "<desc" in svg
-    assert "Stars: 1 on Jan 01, 2026, 9 on Jan 03, 2026 (+8)." in svg
-    assert 'class="chart-path chart-stroke-1"' in svg
-    assert "Jan 1" in svg
-    assert "Jan 3" in svg
-    assert ">10<" in svg or ">8<" in svg  # y-axis labels on round numbers
+    assert root.find(f"{SVG}title").text == "Stars, last 30 days"
+    desc = root.find(f"{SVG}desc").text
+    assert desc == "Stars: 1 on Jan 01, 2026, 9 on Jan 03, 2026 (+8)."
+    assert root.find(f"{SVG}path[@class='chart-path chart-stroke-1']") is not None
+    labels = [text.text for text in root.iter(f"{SVG}text")]
+    assert {"Jan 1", "Jan 3"} <= set(labels)
+    # The y axis on round numbers: 0 to 10 in steps of 2.5 rounded to whole counts.
+    assert [tick.label for tick in line_chart(
+        chart_id="s", title="t", series=[Series("Stars", _days([1, 5, 9]))]
+    ).y_ticks] == ["0", "2", "4", "6", "8", "10"]  # fmt: skip
+
+
+def test_a_single_line_gets_an_area_and_several_do_not():
+    one = line_chart(chart_id="a", title="t", series=[Series("a", _days([1, 2]))])
+    two = line_chart(
+        chart_id="b", title="t", series=[Series("a", _days([1, 2])), Series("b", _days([3, 4]))]
+    )
+    assert one.lines[0].area.endswith(" Z")
+    assert [line.area for line in two.lines] == ["", ""]
+    assert [line.slot for line in two.lines] == [1, 2]
 
 
 def test_line_chart_with_one_point_and_with_none():
-    one = line_chart(chart_id="a", title="t", series=[ChartSeries("Stars", _days([4]))])
-    _parse(one)
-    assert "<circle" in one
-    empty = line_chart(chart_id="b", title="t", series=[ChartSeries("Stars", [])])
+    one = _line(chart_id="a", title="t", series=[Series("Stars", _days([4]))])
+    assert _parse(one).find(f"{SVG}circle/{SVG}title").text == "Stars: 4 on Jan 01, 2026"
+    empty = _line(chart_id="b", title="t", series=[Series("Stars", [])])
     _parse(empty)
     assert "No data yet" in empty
+    assert "No history yet" in empty
 
 
 def test_line_chart_escapes_github_strings():
-    svg = line_chart(
-        chart_id='x" onload="alert(1)', title=PAYLOAD, series=[ChartSeries(PAYLOAD, _days([1, 2]))]
+    svg = _line(
+        chart_id='x" onload="alert(1)', title=PAYLOAD, series=[Series(PAYLOAD, _days([1, 2]))]
     )
-    _parse(svg)
+    root = _parse(svg)
     assert "<script>" not in svg
     assert "<svg onload" not in svg
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;svg onload=&quot;" in svg
-    assert 'id="x--onload--alert-1-"' in svg  # an id can never break out of its attribute
+    assert root.find(f"{SVG}title").text == PAYLOAD  # shown as text, not markup
+    assert root.get("id") == "x--onload--alert-1-"  # an id can never break out of its attribute
 
 
-def test_sparkline_directions():
-    assert "sparkline-up" in sparkline([1, 2, 3], label="up")
-    assert "sparkline-down" in sparkline([3, 2, 1], label="down")
-    assert "sparkline-flat" in sparkline([2], label="flat")
-    svg = sparkline([1, 3, 2], label=PAYLOAD)
-    _parse(svg)
+def test_sparkline_directions_and_escaping():
+    assert "sparkline-up" in _draw("{% sparkline values 'up' %}", values=[1, 2, 3])
+    assert "sparkline-down" in _draw("{% sparkline values 'down' %}", values=[3, 2, 1])
+    flat = _draw("{% sparkline values 'flat' %}", values=[2])
+    assert "sparkline-flat" in flat
+    assert "<line" in flat
+    svg = _draw("{% sparkline values label %}", values=[1, 3, 2], label=PAYLOAD)
+    assert _parse(svg).get("aria-label") == PAYLOAD
     assert "<script>" not in svg
+
+
+def test_a_flat_series_sits_in_the_middle():
+    line = sparkline([5, 5, 5], label="flat", width=100, height=30)
+    assert line.trend == "flat"
+    assert {point.split(",")[1] for point in line.points.split()} == {"15"}
 
 
 def test_language_chart_legend_and_escaping():
-    slices = [
-        Slice("Python", 3000, 0.6),
-        Slice(PAYLOAD, 1500, 0.3),
-        Slice("Other", 500, 0.1),
+    shares = [
+        LanguageShare("Python", 3000, 0.6),
+        LanguageShare(PAYLOAD, 1500, 0.3),
+        LanguageShare("Other", 500, 0.1),
     ]
-    html = language_chart(chart_id="langs", title="By bytes", slices=slices, unit="bytes")
+    html = _draw("{% language_chart shares 'langs' 'By bytes' 'bytes' %}", shares=shares).replace(
+        "\xa0", " "
+    )
     _parse(html)
     assert 'fill="#3572A5"' in html  # GitHub's own colour for Python
     assert 'class="chart-fill-2"' in html  # an unknown language gets a palette slot
     assert 'class="lang-other"' in html
-    assert "2.9 KB" in html
+    assert "2.9 KB" in html  # Django's filesizeformat
     assert "60.0%" in html
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_language_chart_by_repos_and_empty():
-    html = language_chart(
-        chart_id="r", title="By repositories", slices=[Slice("Go", 1, 1.0)], unit="repos"
+    one = [LanguageShare("Go", 1, 1.0)]
+    assert "1 repo<" in _draw("{% language_chart shares 'r' 'By repos' 'repos' %}", shares=one)
+    two = [LanguageShare("Go", 2, 1.0)]
+    assert "2 repos<" in _draw("{% language_chart shares 'r' 'By repos' 'repos' %}", shares=two)
+    empty = _draw("{% language_chart shares 'e' 't' 'repos' %}", shares=[])
+    assert "No languages detected yet." in empty
+
+
+def test_language_bar_widths_add_up_to_the_whole():
+    bar = language_bar(
+        chart_id="b", title="t", slices=top_shares([("Go", 3), ("C", 1)]), unit="repos", width=400
     )
-    assert "1 repo<" in html
-    assert "No languages detected yet." in language_chart(
-        chart_id="e", title="t", slices=[], unit="repos"
-    )
+    assert [(share.name, x, width) for share, _, x, width in bar.rows] == [
+        ("Go", "0", "300"),
+        ("C", "300", "100"),
+    ]
+
+
+def test_top_shares_fold_the_tail_into_other():
+    pairs = [(f"L{i}", 10 - i) for i in range(10)] + [("Zero", 0)]
+    shares = top_shares(pairs, top=3)
+    assert [share.name for share in shares] == ["L0", "L1", "L2", "Other"]
+    assert shares[-1].value == sum(10 - i for i in range(3, 10))
+    assert sum(share.share for share in shares) == pytest.approx(1.0)
+    assert top_shares([("Go", 0)]) == []

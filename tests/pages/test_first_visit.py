@@ -5,8 +5,8 @@ from http import HTTPStatus
 
 import pytest
 
-from github_stats.models import Account, RefreshJob
-from github_stats.services import refresh_job_run
+from github_stats.models import GitHubAccount, RefreshJob
+from github_stats.services.jobs import refresh_job_run
 
 
 @pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_first_visit_polls_the_job_and_swaps_the_dashboard_in(client_logged_in, 
     assert body.lstrip().startswith('<div id="main-region"')
     assert "Total stars" in body
     assert 'hx-trigger="load delay' not in body
-    assert Account.objects.filter(login="newcomer").exists()
+    assert GitHubAccount.objects.filter(login="newcomer").exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,11 +1,11 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from django.template import Context, Template
 
-from github_stats.formatting import (
+from github_stats.ui.formatting import (
     compact_number,
-    relative_time,
+    moment_text,
     safe_external_url,
     signed_compact,
 )
@@ -37,24 +37,26 @@ def test_signed_compact_uses_a_real_minus_sign():
     assert signed_compact(None) == "—"
 
 
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 22)
 
 
 @pytest.mark.parametrize(
-    ("delta", "text"),
+    ("moment", "text"),
     [
-        (timedelta(seconds=10), "just now"),
-        (timedelta(minutes=12), "12 min ago"),
-        (timedelta(hours=1), "1 hour ago"),
-        (timedelta(hours=5), "5 hours ago"),
-        (timedelta(days=3), "3 days ago"),
-        (timedelta(days=90), "3 months ago"),
-        (timedelta(days=800), "2 years ago"),
-        (timedelta(minutes=-5), "in 5 min"),
+        (datetime(2026, 11, 22, 14, 3, tzinfo=UTC), "today, 14:03 UTC"),
+        (datetime(2026, 11, 21, 23, 59, tzinfo=UTC), "yesterday, 23:59 UTC"),
+        (datetime(2026, 11, 23, 0, 5, tzinfo=UTC), "tomorrow, 00:05 UTC"),
+        (datetime(2026, 11, 20, 9, 0, tzinfo=UTC), "Nov 20, 2026"),
+        (datetime(2010, 7, 9, 6, 10, tzinfo=UTC), "Jul 9, 2010"),
+        # Another time zone is told in UTC: 01:30 at UTC+2 is 23:30 the day before.
+        (
+            datetime(2026, 11, 22, 1, 30, tzinfo=timezone(timedelta(hours=2))),
+            "yesterday, 23:30 UTC",
+        ),
     ],
 )
-def test_relative_time(delta, text):
-    assert relative_time(NOW - delta, NOW) == text
+def test_a_moment_reads_the_same_all_day(moment, text):
+    assert moment_text(moment, TODAY) == text
 
 
 @pytest.mark.parametrize(
@@ -81,17 +83,18 @@ def test_safe_external_url_allows_only_http_and_https(value, url):
     assert safe_external_url(value) == url
 
 
-def test_reltime_tag_puts_the_exact_time_in_a_title():
+def test_the_moment_tag_puts_the_exact_time_in_a_title_for_the_browser_to_retell():
     moment = datetime(2020, 11, 22, 11, 48, tzinfo=UTC)
-    html = Template("{% load gitpulse %}{% reltime moment %}").render(Context({"moment": moment}))
-    assert 'datetime="2020-11-22T11:48:00+00:00"' in html
-    assert 'title="2020-11-22 11:48 UTC"' in html
-    assert "years ago</time>" in html
+    html = Template("{% load gitpulse %}{% moment moment %}").render(Context({"moment": moment}))
+    assert html == (
+        '<time datetime="2020-11-22T11:48:00+00:00" title="2020-11-22 11:48 UTC" '
+        "data-relative>Nov 22, 2020</time>"
+    )
 
 
-def test_reltime_tag_says_never_for_none():
-    html = Template("{% load gitpulse %}{% reltime moment %}").render(Context({"moment": None}))
-    assert html == "never"
+def test_the_moment_tag_says_never_or_what_it_is_told_for_none():
+    template = Template('{% load gitpulse %}{% moment a %}|{% moment a "—" %}')
+    assert template.render(Context({"a": None})) == "never|—"
 
 
 def test_filters_tolerate_garbage():

@@ -3,8 +3,8 @@ from http import HTTPStatus
 import pytest
 
 from github_stats.models import RefreshJob
-from github_stats.services import refresh_job_run
-from tests.pages.factories import AccountFactory, RepositoryFactory
+from github_stats.services.jobs import refresh_job_run
+from tests.pages.factories import GitHubAccountFactory, RepositoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ SCRIPT = '<script>alert("x")</script>'
 
 @pytest.fixture
 def repo():
-    owner = AccountFactory(login="acme", kind="org")
+    owner = GitHubAccountFactory(login="acme", kind="org")
     return RepositoryFactory(
         owner=owner,
         name="Rocket",
@@ -47,7 +47,7 @@ def test_repository_page_shows_figures_languages_topics_and_links(
 
 
 def test_repository_strings_are_escaped(client_logged_in):
-    owner = AccountFactory(login="hostile")
+    owner = GitHubAccountFactory(login="hostile")
     RepositoryFactory(
         owner=owner,
         name="payload",
@@ -76,7 +76,7 @@ def test_unknown_repository_of_a_fresh_account_is_404(client_logged_in, repo):
 
 
 def test_hidden_owner_is_not_available(client_logged_in):
-    owner = AccountFactory(login="hidden-one", hidden=True)
+    owner = GitHubAccountFactory(login="hidden-one", hidden=True)
     RepositoryFactory(owner=owner, name="x")
     response = client_logged_in.get("/r/hidden-one/x")
     assert response.status_code == HTTPStatus.NOT_FOUND

@@ -3,7 +3,7 @@ from http import HTTPStatus
 import pytest
 
 from github_stats.models import RefreshJob
-from tests.pages.factories import AccountFactory
+from tests.pages.factories import GitHubAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,9 @@ def test_search_needs_login(client):
 
 
 def test_suggestions_are_a_partial_of_visible_stored_accounts(htmx, django_assert_num_queries):
-    AccountFactory(login="Django", name="<b>Django</b>")
-    AccountFactory(login="django-htmx")
-    AccountFactory(login="djangonaut", hidden=True)
+    GitHubAccountFactory(login="Django", name="<b>Django</b>")
+    GitHubAccountFactory(login="django-htmx")
+    GitHubAccountFactory(login="djangonaut", hidden=True)
     # the user, the prefix lookup (the session comes from the cache: cached_db sessions)
     with django_assert_num_queries(2):
         response = htmx.get("/search/suggest/?q=dJa", target="nav-suggestions")

@@ -8,8 +8,8 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from github_stats.models import AccountSnapshot, Tracking, today_utc
-from tests.github_stats.factories import AccountFactory, TrackingFactory
+from github_stats.models import AccountSnapshot, GitHubAccount, Tracking, today_utc
+from tests.github_stats.factories import GitHubAccountFactory, TrackingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,12 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "watchlist"}
 
 
 def snapshots(account, *, days: int = 31, stars_from: int = 100, step: int = 3) -> None:
-    """One snapshot a day up to today, stars growing by `step` a day."""
+    """One snapshot a day up to today, stars growing by `step` a day; the account's totals are
+    today's, as a refresh leaves them."""
     today = today_utc()
+    GitHubAccount.objects.filter(pk=account.pk).update(
+        total_stars=stars_from + (days - 1) * step, total_forks=7 + days - 1
+    )
     AccountSnapshot.objects.bulk_create(
         AccountSnapshot(
             account=account,
@@ -35,7 +39,7 @@ def snapshots(account, *, days: int = 31, stars_from: int = 100, step: int = 3) 
 
 
 def watch(user, **fields):
-    account = AccountFactory(**fields)
+    account = GitHubAccountFactory(**fields)
     TrackingFactory(user=user, account=account)
     return account
 
@@ -60,7 +64,7 @@ def test_anonymous_htmx_request_gets_hx_redirect_not_a_login_page_fragment(clien
 
 def test_anonymous_cannot_untrack(client: Client, user):
     account = watch(user, login="kept")
-    response = client.post(f"/watchlist/{account.login}/untrack")
+    response = client.post(f"/u/{account.login}/untrack")
     assert response.status_code == HTTPStatus.FOUND
     assert "/accounts/login/" in response["Location"]
     assert Tracking.objects.filter(user=user, account=account).exists()
@@ -87,10 +91,10 @@ def test_watchlist_shows_figures_sparkline_and_30_day_change(client_logged_in: C
     assert "Octo Cat" in content
     assert 'href="/u/octo"' in content
     assert "1.2k" in content  # followers
-    assert ">190<" in content  # stars, from the latest snapshot
+    assert ">190<" in content  # stars, as the last refresh summed them
     assert "+90" in content  # stars over 30 days
     assert "+30" in content  # followers over 30 days (account row vs snapshot)
-    assert ">37<" in content  # forks of the latest snapshot
+    assert ">37<" in content  # forks, as the last refresh summed them
     assert ">42<" in content  # repositories
     assert 'class="sparkline sparkline-up"' in content
     assert "keeps fresh" in content  # says the scheduler keeps these accounts fresh
@@ -127,7 +131,7 @@ def test_watchlist_is_a_constant_number_of_queries(
     for _ in range(count):
         snapshots(watch(user), days=31)
     # The session comes from the cache (cached_db). Queries: the user, the trackings with their
-    # accounts (watchlist_list), every account's snapshots of the last 37 days (one query).
+    # accounts, every account's snapshots of the last 37 days (one query).
     with django_assert_num_queries(3):
         response = client_logged_in.get(URL)
     assert response.status_code == HTTPStatus.OK
@@ -179,33 +183,35 @@ def test_untrack_with_htmx_returns_the_list_without_the_account_and_an_undo(
 ):
     gone = watch(user, login="gone")
     watch(user, login="stays")
-    response = client_logged_in.post(f"/watchlist/{gone.login}/untrack", {"sort": "name"}, **HTMX)
+    response = client_logged_in.post(f"/u/{gone.login}/untrack", {"sort": "name"}, **HTMX)
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
     assert 'id="watch-gone"' not in content
     assert 'id="watch-stays"' in content
     assert "You no longer watch <strong>gone</strong>" in content
-    assert 'hx-post="/watchlist/gone/track"' in content
+    assert 'hx-post="/u/gone/track"' in content
     assert not Tracking.objects.filter(user=user, account=gone).exists()
 
 
 def test_untracking_the_last_account_shows_the_empty_state(client_logged_in: Client, user):
     account = watch(user, login="only")
-    content = client_logged_in.post(f"/watchlist/{account.login}/untrack", **HTMX).content.decode()
+    content = client_logged_in.post(f"/u/{account.login}/untrack", **HTMX).content.decode()
     assert EMPTY in content
 
 
 def test_untrack_without_javascript_redirects_back_with_a_message(client_logged_in: Client, user):
     account = watch(user, login="octo")
-    response = client_logged_in.post("/watchlist/OCTO/untrack", {"sort": "stars"}, follow=True)
+    response = client_logged_in.post(
+        "/u/OCTO/untrack", {"next": "/watchlist/?sort=stars"}, follow=True
+    )
     assert response.redirect_chain == [("/watchlist/?sort=stars", HTTPStatus.FOUND)]
-    assert "You no longer watch octo." in response.content.decode()
+    assert "octo is off your watchlist." in response.content.decode()
     assert not Tracking.objects.filter(user=user, account=account).exists()
 
 
 def test_undo_watches_the_account_again(client_logged_in: Client, user):
-    account = AccountFactory(login="back")
-    response = client_logged_in.post(f"/watchlist/{account.login}/track", **HTMX)
+    account = GitHubAccountFactory(login="back")
+    response = client_logged_in.post(f"/u/{account.login}/track", **HTMX)
     assert response.status_code == HTTPStatus.OK
     assert Tracking.objects.filter(user=user, account=account).exists()
     assert 'id="watch-back"' in response.content.decode()
@@ -216,10 +222,10 @@ def test_another_user_cannot_change_my_watchlist(user, other_user):
     other = Client()
     other.force_login(other_user)
     # The only list anyone can change is their own: no URL or form field names a user.
-    response = other.post(f"/watchlist/{mine.login}/untrack", {"user": user.pk}, **HTMX)
+    response = other.post(f"/u/{mine.login}/untrack", {"user": user.pk}, **HTMX)
     assert response.status_code == HTTPStatus.OK
     assert Tracking.objects.filter(user=user, account=mine).exists()
-    other.post(f"/watchlist/{mine.login}/track", {"user": user.pk})
+    other.post(f"/u/{mine.login}/track", {"user": user.pk})
     assert Tracking.objects.filter(user=user).count() == 1
     assert Tracking.objects.filter(user=other_user, account=mine).exists()
 
@@ -227,21 +233,38 @@ def test_another_user_cannot_change_my_watchlist(user, other_user):
 def test_untrack_needs_post_and_a_csrf_token(user, csrf_client: Client):
     account = watch(user, login="octo")
     csrf_client.force_login(user)
-    assert csrf_client.get(f"/watchlist/{account.login}/untrack").status_code == 405
-    assert csrf_client.post(f"/watchlist/{account.login}/untrack").status_code == 403
+    assert csrf_client.get(f"/u/{account.login}/untrack").status_code == 405
+    assert csrf_client.post(f"/u/{account.login}/untrack").status_code == 403
     assert Tracking.objects.filter(user=user, account=account).exists()
 
 
 @pytest.mark.parametrize("login", ["nobody-here", "-bad-", "a" * 60])
-def test_untrack_of_an_unknown_or_invalid_login_is_a_readable_404(client_logged_in, login):
-    response = client_logged_in.post(f"/watchlist/{login}/untrack")
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    assert "is not an account we know" in response.content.decode()
+def test_untrack_from_the_list_of_an_unknown_or_invalid_login_says_so_in_the_list(
+    client_logged_in, user, login
+):
+    watch(user, login="stays")
+    response = client_logged_in.post(f"/u/{login}/untrack", **HTMX)
+    assert response.status_code == HTTPStatus.OK  # a fragment htmx swaps in
+    body = response.content.decode()
+    assert "is not an account we know" in body
+    assert 'id="watch-stays"' in body
+
+
+@pytest.mark.parametrize(
+    ("login", "status"),
+    [("nobody-here", HTTPStatus.NOT_FOUND), ("-bad-", HTTPStatus.BAD_REQUEST)],
+)
+def test_untrack_without_javascript_of_an_unknown_or_invalid_login_is_a_readable_page(
+    client_logged_in, login, status
+):
+    response = client_logged_in.post(f"/u/{login}/untrack")
+    assert response.status_code == status
+    assert '<section class="problem panel' in response.content.decode()
 
 
 def test_untrack_of_a_hidden_account_is_refused(client_logged_in: Client, user):
     account = watch(user, login="hidden-one", hidden=True)
-    response = client_logged_in.post(f"/watchlist/{account.login}/track")
+    response = client_logged_in.post(f"/u/{account.login}/track")
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
@@ -251,7 +274,7 @@ def test_untrack_is_a_constant_number_of_queries(
     accounts = [watch(user) for _ in range(5)]
     # The user, the account by login, the DELETE, then the list: trackings, snapshots.
     with django_assert_num_queries(5):
-        client_logged_in.post(f"/watchlist/{accounts[0].login}/untrack", **HTMX)
+        client_logged_in.post(f"/u/{accounts[0].login}/untrack", **HTMX)
 
 
 # --- GitHub's strings are text --------------------------------------------------------------

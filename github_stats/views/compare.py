@@ -17,23 +17,32 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
-from github_stats import selectors
-from github_stats.charts import ChartSeries, line_chart
-from github_stats.decorators import login_required_htmx
-from github_stats.exceptions import AccountHidden, GitHubStatsError, InvalidLogin
+from github_stats.caching import CachedResponse, Shown
+from github_stats.github.errors import InvalidName
+from github_stats.github.names import parse_search, validate_login
 from github_stats.models import JobStatus, RefreshJob
-from github_stats.selectors import DEFAULT_HISTORY_DAYS, HISTORY_RANGES, Comparison, Metric
-from github_stats.services import refresh_request
-from github_stats.validation import parse_search, validate_login
+from github_stats.selectors.accounts import Profile, refresh_job_get
+from github_stats.selectors.compare import Comparison, accounts_comparison
+from github_stats.selectors.dashboard import (
+    DEFAULT_HISTORY_DAYS,
+    HISTORY_RANGES,
+    METRIC_CHART_LABELS,
+    Figure,
+    Metric,
+)
+from github_stats.selectors.watchlist import watchlist_profiles
+from github_stats.services.jobs import refresh_request
+from github_stats.ui.charts import Series, line_chart
+from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx, signed_in
+from github_stats.views.problems import PROBLEM_ERRORS, Problem, job_problem, problem_for
 
 TEMPLATE = "github_stats/compare.html"
 MIN_ACCOUNTS = 2
@@ -41,16 +50,13 @@ MAX_ACCOUNTS = 4
 # More than this many characters of ?logins= is not a list of four logins.
 MAX_LOGINS_PARAM = 400
 POLL_SECONDS = 2
-METRICS: dict[str, tuple[Metric, str]] = {
-    "stars": ("total_stars", "Stars"),
-    "followers": ("followers", "Followers"),
-    "repos": ("public_repos", "Public repositories"),
+# ?metric= names the compared metric (its label: METRIC_CHART_LABELS).
+METRICS: dict[str, Metric] = {
+    "stars": "total_stars",
+    "followers": "followers",
+    "repos": "public_repos",
 }
 DEFAULT_METRIC = "stars"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ class CompareQuery:
                 continue
             try:
                 valid.append(validate_login(part.removeprefix("@")).lower())
-            except InvalidLogin:
+            except InvalidName:
                 invalid.append(part[:60])
         logins = tuple(sorted(set(valid)))
         metric = params.get("metric", DEFAULT_METRIC)
@@ -110,18 +116,19 @@ class CompareQuery:
 
 @dataclass(frozen=True)
 class Pending:
-    """An account asked for that we do not store: its refresh in flight, or why there is none."""
+    """An account asked for that we do not store: its refresh in flight, or why there is none
+    (`problem`), or what holds it back (`waiting`: GitHub's rate limit)."""
 
     login: str
     job: RefreshJob | None = None
-    problem: str = ""
-    waiting: str = ""  # e.g. GitHub's rate limit holds the job back
+    problem: Problem | None = None
+    waiting: str = ""
 
 
 @dataclass(frozen=True)
 class FigureRow:
     label: str
-    cells: list[tuple[selectors.Figure, bool]] = field(default_factory=list)  # (figure, leads)
+    cells: list[tuple[Figure, bool]] = field(default_factory=list)  # (figure, leads)
 
 
 def _pending(request: HtmxHttpRequest, login: str, jobs: dict[str, RefreshJob]) -> Pending:
@@ -129,27 +136,26 @@ def _pending(request: HtmxHttpRequest, login: str, jobs: dict[str, RefreshJob]) 
     job = jobs.get(login)
     if job is None:
         try:
-            job = refresh_request(login=login, requested_by=request.user)  # type: ignore[arg-type]
-        except AccountHidden:
-            return Pending(login, problem="This account is not available.")
-        except GitHubStatsError as exc:
-            return Pending(login, problem=exc.message)
+            job = refresh_request(login=login, requested_by=signed_in(request))
+        except PROBLEM_ERRORS as exc:
+            return Pending(login, problem=problem_for(exc))
         # Inline tasks (no worker) have run the job by now: read its outcome.
-        job = selectors.refresh_job_get(job_id=job.pk) or job
+        job = refresh_job_get(job_id=job.pk) or job
     if job.status == JobStatus.FAILED:
+        problem = job_problem(job)
         if job.error_code == "not_found":
-            return Pending(login, problem=f"GitHub has no account called {login}.")
-        return Pending(login, problem=job.error or "The refresh failed; try again later.")
+            problem = Problem("not_found", login, f"GitHub has no account called {login}.")
+        return Pending(login, problem=problem)
     if job.status == JobStatus.SUCCEEDED:
         return Pending(login, job=job)
-    waiting = job.error if job.error_code == "github_rate_limited" else ""
+    waiting = job.error if job.is_rate_limited else ""
     return Pending(login, job=job, waiting=waiting)
 
 
 def _jobs_named(request: HtmxHttpRequest) -> dict[str, RefreshJob]:
     jobs: dict[str, RefreshJob] = {}
     for job_id in request.GET.getlist("job")[:MAX_ACCOUNTS]:
-        job = selectors.refresh_job_get(job_id=job_id)
+        job = refresh_job_get(job_id=job_id)
         if job is not None:
             jobs[job.login] = job
     return jobs
@@ -172,9 +178,8 @@ def _figure_rows(comparison: Comparison) -> list[FigureRow]:
     return rows
 
 
-def _history_series(comparison: Comparison, metric: str) -> list[ChartSeries]:
-    key, _ = METRICS[metric]
-    return [a.history.series(key, a.profile.login) for a in comparison.accounts]
+def _history_series(comparison: Comparison, metric: str) -> list[Series]:
+    return [a.history.series(METRICS[metric], a.profile.login) for a in comparison.accounts]
 
 
 def _context(
@@ -183,7 +188,8 @@ def _context(
     accounts = comparison.accounts
     # One measure for every account, or the bars would not compare: bytes only if all have them.
     by_bytes = bool(accounts) and all(a.languages.by_bytes for a in accounts)
-    metric_key, metric_label = METRICS[query.metric]
+    metric_key = METRICS[query.metric]
+    metric_label = METRIC_CHART_LABELS[metric_key]
     series = _history_series(comparison, query.metric)
     logins = ", ".join(a.profile.login for a in accounts)
     chart_title = f"{metric_label} of {logins} over the last {query.days} days"
@@ -199,7 +205,10 @@ def _context(
         "figure_rows": _figure_rows(comparison),
         "metric_label": metric_label,
         "metric_key": metric_key,
-        "metrics": [(key, label, query.url(metric=key)) for key, (_, label) in METRICS.items()],
+        "metrics": [
+            (key, METRIC_CHART_LABELS[metric], query.url(metric=key))
+            for key, metric in METRICS.items()
+        ],
         "ranges": [(days, query.url(days=days)) for days in HISTORY_RANGES],
         "languages_unit": "bytes" if by_bytes else "repos",
         "chips": [(a.profile.login, remove(a.profile.login)) for a in accounts],
@@ -222,27 +231,26 @@ def _context(
     }
 
 
-def _problem(query: CompareQuery, comparison: Comparison | None) -> tuple[str, int] | None:
-    """What is wrong with the asked-for list, and the page's status."""
+_CANNOT = "Some of these cannot be compared"
+
+
+def _problem(query: CompareQuery, comparison: Comparison | None) -> Problem | None:
+    """What is wrong with the asked-for list (its status is the page's)."""
     if query.invalid:
         names = ", ".join(repr(name) for name in query.invalid[:3])
         verb = "is not a GitHub login" if len(query.invalid) == 1 else "are not GitHub logins"
-        return (
-            f"{names} {verb}: use 1 to 39 letters, digits or single hyphens.",
-            HTTPStatus.BAD_REQUEST,
-        )
+        message = f"{names} {verb}: use 1 to 39 letters, digits or single hyphens."
+        return Problem("invalid", _CANNOT, message)
     if query.too_many:
-        return (
+        message = (
             f"Compare at most {MAX_ACCOUNTS} accounts at a time. Showing the first "
-            f"{MAX_ACCOUNTS} in alphabetical order.",
-            HTTPStatus.BAD_REQUEST,
+            f"{MAX_ACCOUNTS} in alphabetical order."
         )
+        return Problem("invalid", _CANNOT, message)
     if comparison is not None and comparison.hidden:
-        return (
-            f"{', '.join(comparison.hidden)} {'is' if len(comparison.hidden) == 1 else 'are'} "
-            "not available: hidden by the operators of this site.",
-            HTTPStatus.NOT_FOUND,
-        )
+        names, verb = ", ".join(comparison.hidden), "is" if len(comparison.hidden) == 1 else "are"
+        message = f"{names} {verb} not available: hidden by the operators of this site."
+        return Problem("hidden", _CANNOT, message)
     return None
 
 
@@ -251,7 +259,7 @@ def _add(query: CompareQuery, text: str) -> tuple[CompareQuery, str]:
     else; a message for a person when it cannot be added."""
     try:
         target = parse_search(text[:200])
-    except InvalidLogin as exc:
+    except InvalidName as exc:
         return query, exc.message
     if target.kind != "account":
         return query, f"{target.full_name} is a repository: compare takes accounts."
@@ -281,37 +289,21 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
     if not request.htmx and clean and not is_poll and unquote(request.get_full_path()) != canonical:
         return redirect(canonical)
 
-    comparison = selectors.accounts_comparison(logins=query.logins, days=query.days)
-    # Bad input fetches nothing from GitHub: the message and the stored accounts only.
-    to_fetch = [] if _problem(query, None) else comparison.unknown
-    jobs = _jobs_named(request) if to_fetch else {}
-    pending = [_pending(request, login, jobs) for login in to_fetch]
-    if any(p.job is not None and p.job.status == JobStatus.SUCCEEDED for p in pending):
-        # Inline tasks (no worker) finish inside refresh_request: read the new accounts now.
-        comparison = selectors.accounts_comparison(logins=query.logins, days=query.days)
-        pending = [p for p in pending if p.login in comparison.unknown]
-    in_flight = [p for p in pending if p.job is not None and p.job.is_in_flight]
-    poll_url = None
-    if in_flight:
-        job_params = urlencode([("job", str(p.job.pk)) for p in in_flight if p.job is not None])
-        poll_url = f"{canonical}{'&' if '?' in canonical else '?'}{job_params}"
-
+    cached = CachedResponse(
+        request, name="compare", state=canonical, logins=query.logins, personal=True
+    )
+    if clean and not is_poll and (hit := cached.hit()) is not None:
+        return hit
+    comparison, pending, poll_url = _comparison_with_fetches(request, query, canonical)
     problem = _problem(query, comparison)
-    suggestions: list[selectors.WatchlistEntry] = []
-    if len(query.logins) < MIN_ACCOUNTS and not problem:
-        # Quick picks: what this person watches (one query, only on a page that needs them).
-        suggestions = [
-            entry
-            for entry in selectors.watchlist_list(user=request.user)
-            if entry.profile.login.lower() not in query.logins
-        ][:8]
+    suggestions = _quick_picks(request, query) if not problem else []
     context = _context(
         query,
         comparison,
         pending,
         poll_url=poll_url,
         poll_seconds=POLL_SECONDS,
-        problem=problem[0] if problem else "",
+        problem=problem,
         continue_url=query.url(logins=tuple(a.profile.login.lower() for a in comparison.accounts))
         if problem
         else "",
@@ -319,7 +311,7 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
         add_text=add_text if add_error else "",
         suggestions=suggestions,
     )
-    status = HTTPStatus.BAD_REQUEST if add_error else (problem[1] if problem else HTTPStatus.OK)
+    status = HTTPStatus.BAD_REQUEST if add_error else (problem.status if problem else HTTPStatus.OK)
 
     if request.htmx and not request.htmx.history_restore_request:
         target = request.htmx.target
@@ -327,4 +319,36 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
         # htmx ignores error bodies by default: the message is the fragment, sent as a 200.
         response = TemplateResponse(request, f"{TEMPLATE}#{partial}", context)
         return response if is_poll else push_url(response, canonical)
-    return TemplateResponse(request, TEMPLATE, context, status=status)
+    response = TemplateResponse(request, TEMPLATE, context, status=status)
+    if status == HTTPStatus.OK and not pending:
+        cached.store(response, shown=[Shown.of(account.profile) for account in comparison.accounts])
+    return response
+
+
+def _comparison_with_fetches(
+    request: HtmxHttpRequest, query: CompareQuery, canonical: str
+) -> tuple[Comparison, list[Pending], str | None]:
+    """The stored accounts, a refresh queued for each we do not have yet, and the URL that
+    polls those in flight (None: nothing to wait for)."""
+    comparison = accounts_comparison(logins=query.logins, days=query.days)
+    # Bad input fetches nothing from GitHub: the message and the stored accounts only.
+    to_fetch = [] if _problem(query, None) else comparison.unknown
+    jobs = _jobs_named(request) if to_fetch else {}
+    pending = [_pending(request, login, jobs) for login in to_fetch]
+    if any(p.job is not None and p.job.status == JobStatus.SUCCEEDED for p in pending):
+        # Inline tasks (no worker) finish inside refresh_request: read the new accounts now.
+        comparison = accounts_comparison(logins=query.logins, days=query.days)
+        pending = [p for p in pending if p.login in comparison.unknown]
+    in_flight = [p for p in pending if p.job is not None and p.job.is_in_flight]
+    if not in_flight:
+        return comparison, pending, None
+    job_params = urlencode([("job", str(p.job.pk)) for p in in_flight if p.job is not None])
+    return comparison, pending, f"{canonical}{'&' if '?' in canonical else '?'}{job_params}"
+
+
+def _quick_picks(request: HtmxHttpRequest, query: CompareQuery) -> list[Profile]:
+    """What this person watches, on a page with too few accounts to compare (one query)."""
+    if len(query.logins) >= MIN_ACCOUNTS:
+        return []
+    watched = watchlist_profiles(user=request.user)
+    return [profile for profile in watched if profile.login.lower() not in query.logins][:8]

@@ -1,8 +1,8 @@
-"""Numbers and dates for people. Pure functions, shared by the template tags and the SVG charts
-so a figure reads the same in a card, a table and a chart axis."""
+"""Numbers, moments and links for people. Pure functions, shared by the template tags and the SVG
+charts so a figure reads the same in a card, a table and a chart axis."""
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 _SUFFIXES = ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k"))
@@ -48,36 +48,6 @@ def signed_compact(value: int | None) -> str:
     return "0"
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-def relative_time(moment: datetime, now: datetime) -> str:
-    """ "just now", "12 min ago", "3 hours ago", "in 5 min" ... The exact time goes in a title."""
-    delta = now - moment
-    future = delta < timedelta(0)
-    seconds = abs(delta.total_seconds())
-    if seconds < 45:
-        return "just now" if not future else "in a moment"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        text = f"{minutes} min"
-    elif seconds < 36 * 3600:
-        text = _plural(round(seconds / 3600), "hour")
-    elif seconds < 45 * 86400:
-        text = _plural(round(seconds / 86400), "day")
-    elif seconds < 365 * 86400:
-        text = _plural(max(1, round(seconds / (30.44 * 86400))), "month")
-    else:
-        text = _plural(max(1, round(seconds / (365.25 * 86400))), "year")
-    return f"in {text}" if future else f"{text} ago"
-
-
-def exact_time(moment: datetime) -> str:
-    """The full timestamp shown on hover: "2026-11-22 14:03 UTC"."""
-    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
-
-
 def safe_external_url(value: str | None) -> str:
     """The URL if it is http(s) and has a host, else "". A bare host ("example.com/x", as GitHub's
     blog field often is) gets https://. Anything else (javascript:, data:, mailto:) is refused."""
@@ -97,3 +67,19 @@ def safe_external_url(value: str | None) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return ""
     return url
+
+
+def moment_text(moment: datetime, today: date) -> str:
+    """A moment as a cached page may show it all day: "today, 14:03 UTC", "yesterday, 09:12
+    UTC", "tomorrow, 00:05 UTC", else the date ("Nov 28, 2026"). The browser tells it relative
+    to now (static/js/times.js); this text depends only on `today`."""
+    moment = moment.astimezone(UTC)
+    day = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((moment.date() - today).days)
+    if day is not None:
+        return f"{day}, {moment:%H:%M} UTC"
+    return f"{moment:%b} {moment.day}, {moment.year}"
+
+
+def exact_time(moment: datetime) -> str:
+    """The full timestamp shown on hover: "2026-11-22 14:03 UTC"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,124 @@
+"""The markup of the SVG charts (ui/charts.py computes their geometry): one small drawing module,
+which escapes every string it is given and nothing else.
+
+Why not templates: a dashboard draws three line charts, five sparklines and two language bars,
+and a watchlist fifty sparklines; drawn by Django templates they were a third of a page's render
+(measured: docs/architecture.md). Every number here is ours; every string (titles, labels,
+language names, which may come from GitHub) goes through `_text`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from django.template.defaultfilters import filesizeformat
+
+from github_stats.ui.charts import LanguageBar, LineChart, Sparkline
+from github_stats.ui.formatting import compact_number
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def _text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def line_chart_svg(chart: LineChart) -> str:
+    i = _text(chart.id)
+    parts = [
+        f'<svg {SVG_NS} class="chart chart-line" id="{i}" viewBox="0 0 {chart.width} '
+        f'{chart.height}" width="{chart.width}" height="{chart.height}" role="img" '
+        f'aria-labelledby="{i}-title {i}-desc" preserveAspectRatio="xMidYMid meet">'
+        f'<title id="{i}-title">{_text(chart.title)}</title>'
+        f'<desc id="{i}-desc">{_text(chart.desc)}</desc>'
+    ]
+    if chart.empty:
+        parts.append(
+            f'<rect class="chart-frame" x="0.5" y="0.5" width="{chart.width - 1}" '
+            f'height="{chart.height - 1}" rx="6"/><text class="chart-empty" x="50%" y="50%" '
+            'text-anchor="middle">No data yet</text></svg>'
+        )
+        return "".join(parts)
+    for tick in chart.y_ticks:
+        parts.append(
+            f'<line class="chart-grid" x1="{chart.left}" x2="{chart.right}" y1="{tick.y}" '
+            f'y2="{tick.y}"/><text class="chart-axis" x="{tick.x}" y="{tick.y}" '
+            f'text-anchor="end" dominant-baseline="middle">{_text(tick.label)}</text>'
+        )
+    for tick in chart.x_ticks:
+        minor = " chart-tick-minor" if tick.minor else ""
+        parts.append(
+            f'<text class="chart-axis{minor}" x="{tick.x}" y="{tick.y}" '
+            f'text-anchor="{tick.anchor}">{_text(tick.label)}</text>'
+        )
+    parts.append(
+        f'<line class="chart-baseline" x1="{chart.left}" x2="{chart.right}" '
+        f'y1="{chart.baseline}" y2="{chart.baseline}"/>'
+    )
+    for line in chart.lines:
+        if line.area:
+            parts.append(f'<path class="chart-area chart-fill-{line.slot}" d="{line.area}"/>')
+        parts.append(
+            f'<path class="chart-path chart-stroke-{line.slot}" d="{line.path}"/>'
+            f'<circle class="chart-dot chart-fill-{line.slot}" cx="{line.dot_x}" '
+            f'cy="{line.dot_y}" r="3.5"><title>{_text(line.dot_title)}</title></circle>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sparkline_svg(spark: Sparkline) -> str:
+    box = (
+        f'viewBox="0 0 {spark.width} {spark.height}" width="{spark.width}" height="{spark.height}"'
+    )
+    label = _text(spark.label)
+    if not spark.points:
+        return (
+            f'<svg {SVG_NS} class="sparkline sparkline-flat" {box} role="img" '
+            f'aria-label="{label}"><line x1="2" x2="{spark.width - 2}" y1="50%" y2="50%"/></svg>'
+        )
+    return (
+        f'<svg {SVG_NS} class="sparkline sparkline-{spark.trend}" {box} role="img" '
+        f'aria-label="{label}"><polyline points="{spark.points}"/></svg>'
+    )
+
+
+def language_bar_html(bar: LanguageBar) -> str:
+    """The bar and its legend in a <figure>: name, value (bytes or repositories), share."""
+    i = _text(bar.id)
+    parts = [f'<figure class="lang-chart" id="{i}"><figcaption class="lang-title">'
+             f"{_text(bar.title)}</figcaption>"]  # fmt: skip
+    if not bar.rows:
+        parts.append('<p class="muted">No languages detected yet.</p></figure>')
+        return "".join(parts)
+    parts.append(
+        f'<svg {SVG_NS} class="lang-bar" viewBox="0 0 {bar.width} {bar.height}" '
+        f'width="{bar.width}" height="{bar.height}" preserveAspectRatio="none" role="img" '
+        f'aria-labelledby="{i}-title {i}-desc"><title id="{i}-title">{_text(bar.title)}</title>'
+        f'<desc id="{i}-desc">{_text(bar.desc)}</desc>'
+    )
+    legend = []
+    for share, swatch, x, width in bar.rows:
+        paint = f'fill="{_text(swatch.fill)}"' if swatch.fill else f'class="{swatch.css_class}"'
+        name, percent = _text(share.name), f"{share.share:.1%}"
+        parts.append(
+            f'<rect {paint} x="{x}" y="0" width="{width}" height="{bar.height}">'
+            f"<title>{name} {percent}</title></rect>"
+        )
+        legend.append(
+            f'<li><svg {SVG_NS} class="swatch" viewBox="0 0 10 10" width="10" height="10" '
+            f'aria-hidden="true"><circle {paint} cx="5" cy="5" r="5"/></svg>'
+            f'<span class="lang-name">{name}</span>'
+            f'<span class="lang-value">{_value(share.value, bar.unit)}</span>'
+            f'<span class="lang-share">{percent}</span></li>'
+        )
+    parts.append('</svg><ul class="lang-legend">')
+    parts.extend(legend)
+    parts.append("</ul></figure>")
+    return "".join(parts)
+
+
+def _value(value: int, unit: str) -> str:
+    if unit == "bytes":
+        return _text(filesizeformat(value))
+    return f"{compact_number(value)} {'repo' if value == 1 else 'repos'}"

@@ -1,0 +1,271 @@
+"""/u/<login>: an account's dashboard, and its Refresh, Track and Untrack buttons.
+
+The whole page is cached per person (github_stats/caching.py); htmx asks for its parts alone:
+the repository table (#repos) and the history charts (#history) as their links and filters
+change them, the refresh status while a job runs, the Track button after a click.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from config.ratelimits import RateLimitExceeded, RateLimitUnavailable, rate_limit_hit
+from github_stats.caching import CachedResponse, Shown
+from github_stats.github.errors import InvalidName
+from github_stats.github.names import validate_login
+from github_stats.models import GitHubAccount
+from github_stats.selectors.accounts import (
+    account_get_visible,
+    account_is_tracked,
+    account_profile,
+)
+from github_stats.selectors.dashboard import (
+    DEFAULT_HISTORY_DAYS,
+    HISTORY_RANGES,
+)
+from github_stats.selectors.dashboard import (
+    account_dashboard as dashboard_get,
+)
+from github_stats.selectors.repositories import RepoQuery, account_repositories_page
+from github_stats.services.tracking import tracking_add, tracking_remove
+from github_stats.views.fetching import AccountLookup, account_lookup, refresh_queue
+from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx, poll_ended, signed_in
+from github_stats.views.problems import (
+    PROBLEM_ERRORS,
+    Problem,
+    problem_for,
+    render_problem,
+)
+from github_stats.views.watchlist import watchlist_partial
+
+TEMPLATE = "github_stats/account.html"
+
+
+@login_required_htmx
+@require_GET
+@vary_on_headers("HX-Request")
+def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
+    try:
+        login = validate_login(login)
+    except InvalidName as exc:
+        invalid = Problem("invalid", "That is not a GitHub login", exc.message)
+        return render_problem(request, TEMPLATE, invalid)
+    query, days = RepoQuery.parse(request.GET), _history_days(request)
+    cached = CachedResponse(
+        request, name=f"u/{login.lower()}", state=_state(query, days), logins=[login], personal=True
+    )
+    if (hit := cached.hit()) is not None:
+        return hit
+
+    lookup = account_lookup(request, login)
+    if lookup.account is None:
+        return _without_account(request, lookup)
+    if lookup.polling:
+        if lookup.job_in_flight is not None:
+            return _refresh_status(request, lookup)
+        context = _context(request, lookup, query=query, days=days)
+        return poll_ended(TemplateResponse(request, f"{TEMPLATE}#main", context))
+
+    target = (
+        request.htmx.target if request.htmx and not request.htmx.history_restore_request else ""
+    )
+    if target in ("repos", "history"):
+        # The table or the charts alone (no tracking state, no refresh queued), with the other
+        # region's links out of band so both keep carrying the whole state in their URLs.
+        context = _context(request, lookup, query=query, days=days, parts=target)
+        response = TemplateResponse(request, f"{TEMPLATE}#{target}_swap", context)
+        return push_url(response, _canonical_url(context))
+
+    context = _context(request, lookup, query=query, days=days)
+    response = TemplateResponse(request, TEMPLATE, context)
+    if lookup.job is None:
+        cached.store(response, shown=[Shown.of(context["profile"])])
+    return response
+
+
+@login_required_htmx
+@require_POST
+def account_refresh(request: HtmxHttpRequest, login: str) -> HttpResponse:
+    """The Refresh button: queue a refresh (one per account at a time) and poll it."""
+    try:
+        rate_limit_hit(request, scope="refresh")
+    except (RateLimitExceeded, RateLimitUnavailable) as exc:
+        throttled = Problem(
+            "throttled",
+            "Too many refreshes",
+            f"Please wait {exc.retry_after} seconds before asking again.",
+        )
+        return render_problem(request, TEMPLATE, throttled, login=login)
+    found = _stored_account(request, login)
+    if not isinstance(found, GitHubAccount):
+        return found
+    job, problem = refresh_queue(request, found.login)
+    url = reverse("account_dashboard", kwargs={"login": found.login})
+    if not request.htmx:
+        if problem is not None:
+            messages.error(request, f"{problem.title}. {problem.message}")
+        elif job is not None and job.is_in_flight:
+            return redirect(f"{url}?job={job.pk}")
+        return redirect(url)
+    lookup = AccountLookup(login=found.login, account=found, job=job)
+    if job is not None and job.is_in_flight:
+        return _refresh_status(request, lookup)
+    found.refresh_from_db()
+    context = _context(request, lookup, query=RepoQuery(), days=DEFAULT_HISTORY_DAYS)
+    if problem is not None:
+        context["job_problem"] = problem
+    return poll_ended(TemplateResponse(request, f"{TEMPLATE}#main", context))
+
+
+@login_required_htmx
+@require_POST
+def account_track(request: HtmxHttpRequest, login: str) -> HttpResponse:
+    return _tracking_change(request, login, track=True)
+
+
+@login_required_htmx
+@require_POST
+def account_untrack(request: HtmxHttpRequest, login: str) -> HttpResponse:
+    return _tracking_change(request, login, track=False)
+
+
+def _tracking_change(request: HtmxHttpRequest, login: str, *, track: bool) -> HttpResponse:
+    """Track and Untrack, from the dashboard (#track) or the watchlist (#watchlist, with its
+    Undo). Only ever the signed-in person's own watchlist: the user comes from the session."""
+    from_watchlist = bool(request.htmx) and request.htmx.target == "watchlist"
+    found = _stored_account(request, login, for_watchlist=from_watchlist)
+    if not isinstance(found, GitHubAccount):
+        return found
+    user = signed_in(request)
+    if track:
+        tracking_add(user=user, account=found)
+    else:
+        tracking_remove(user=user, account=found)
+    if from_watchlist:
+        outcome = {"added": found.login} if track else {"removed": found.login}
+        return watchlist_partial(request, **outcome)
+    if request.htmx:
+        return TemplateResponse(
+            request, f"{TEMPLATE}#track", {"login": found.login, "is_tracked": track}
+        )
+    verb = "is on" if track else "is off"
+    messages.success(request, f"{found.login} {verb} your watchlist.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("account_dashboard", login=found.login)
+
+
+# --- the parts --------------------------------------------------------------------------------
+
+
+def _context(
+    request: HtmxHttpRequest, lookup: AccountLookup, *, query: RepoQuery, days: int, parts: str = ""
+) -> dict[str, Any]:
+    """Everything the page (or the `parts` an htmx request asked for) shows: the dashboard's
+    snapshot query, the table's two, and the tracking state's one on a whole page."""
+    account = lookup.account
+    assert account is not None
+    dashboard = dashboard_get(account=account, history_days=days) if parts != "repos" else None
+    repos = account_repositories_page(account=account, query=query)
+    profile = dashboard.profile if dashboard is not None else None
+    return {
+        "login": account.login,
+        "profile": profile,
+        "dashboard": dashboard,
+        "repos": repos,
+        "repo_query": repos.query,
+        "history_days": days,
+        "history_ranges": HISTORY_RANGES,
+        "default_history_days": DEFAULT_HISTORY_DAYS,
+        "is_tracked": account_is_tracked(user=request.user, account=account) if not parts else None,
+        "job": lookup.job_in_flight,
+        "job_problem": lookup.job_problem,
+        "poll_seconds": lookup.poll_seconds,
+        "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
+    }
+
+
+def _without_account(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResponse:
+    """A first visit: what stopped the fetch, or the progress panel that polls it."""
+    if lookup.problem is not None:
+        response = render_problem(request, TEMPLATE, lookup.problem, login=lookup.login)
+        return poll_ended(response) if lookup.polling else response
+    context = {
+        "login": lookup.login,
+        "job": lookup.job,
+        "job_problem": lookup.job_problem,
+        "poll_seconds": lookup.poll_seconds,
+        "page_url": reverse("account_dashboard", kwargs={"login": lookup.login}),
+    }
+    if lookup.polling:
+        return TemplateResponse(request, f"{TEMPLATE}#progress", context)
+    return TemplateResponse(request, TEMPLATE, context, status=HTTPStatus.ACCEPTED)
+
+
+def _refresh_status(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResponse:
+    """The "Refreshing…" line that polls a job in flight (it replaces itself until done)."""
+    account = lookup.account
+    assert account is not None
+    context = {
+        "login": account.login,
+        "profile": account_profile(account=account),
+        "job": lookup.job_in_flight,
+        "job_problem": lookup.job_problem,
+        "poll_seconds": lookup.poll_seconds,
+        "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
+    }
+    return TemplateResponse(request, f"{TEMPLATE}#refresh", context)
+
+
+def _stored_account(
+    request: HtmxHttpRequest, login: str, *, for_watchlist: bool = False
+) -> GitHubAccount | HttpResponse:
+    """The stored, visible account the POST is about, or the answer a person can read."""
+    try:
+        return account_get_visible(login=validate_login(login))
+    except PROBLEM_ERRORS as exc:
+        problem = problem_for(exc)
+        if problem.code == "not_found":
+            problem = Problem("not_found", "No such account here yet", f"Open /u/{login} first.")
+    if for_watchlist:
+        unknown = Problem(
+            "not_found", "Not on the list", f"{login[:60]} is not an account we know."
+        )
+        return watchlist_partial(request, problem=unknown)
+    return render_problem(request, TEMPLATE, problem, login=login)
+
+
+def _history_days(request: HtmxHttpRequest) -> int:
+    try:
+        days = int(request.GET.get("days", DEFAULT_HISTORY_DAYS))
+    except ValueError:
+        return DEFAULT_HISTORY_DAYS
+    return days if days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
+
+
+def _state(query: RepoQuery, days: int) -> str:
+    """The table's and the history's state in one canonical form (unknown or malformed
+    parameters fall back to their defaults, as the page does)."""
+    params = query.params()
+    params["days"] = str(days)
+    return urlencode(params)
+
+
+def _canonical_url(context: dict[str, Any]) -> str:
+    params = context["repo_query"].params()
+    if context["history_days"] != DEFAULT_HISTORY_DAYS:
+        params["days"] = str(context["history_days"])
+    return f"{context['page_url']}?{urlencode(params)}" if params else context["page_url"]

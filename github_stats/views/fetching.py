@@ -1,0 +1,108 @@
+"""The account behind a page, which we may first have to fetch from GitHub: the one flow of the
+account and repository pages.
+
+A page that has no data (or stale data) queues a RefreshJob and shows a poller that asks the
+same URL with `?job=<id>` every second. While the job runs the answer is the poller again; when
+it ends it is the page's main partial, retargeted over the page body so the data swaps in.
+Without JavaScript the progress page reloads itself the same way (a <noscript> refresh).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from github_stats.exceptions import AccountHidden
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob
+from github_stats.selectors.accounts import account_find, refresh_job_get
+from github_stats.services.jobs import refresh_request
+from github_stats.views.htmx import HtmxHttpRequest, poll_seconds, signed_in
+from github_stats.views.problems import (
+    HIDDEN,
+    PROBLEM_ERRORS,
+    Problem,
+    job_problem,
+    problem_for,
+)
+
+
+@dataclass
+class AccountLookup:
+    """What a page knows about its account. `account` is None while it is being fetched (then
+    `job` is set) or when it cannot be (then `problem` is). `job` is the refresh this answer
+    is about: in flight (the page polls it), or the one a poll watched, just ended."""
+
+    login: str
+    account: GitHubAccount | None = None
+    job: RefreshJob | None = None
+    problem: Problem | None = None
+    polling: bool = False  # an htmx poll of `job`
+
+    @property
+    def job_in_flight(self) -> RefreshJob | None:
+        return self.job if self.job is not None and self.job.is_in_flight else None
+
+    @property
+    def job_problem(self) -> Problem | None:
+        return job_problem(self.job)
+
+    @property
+    def poll_seconds(self) -> int:
+        return poll_seconds(self.job is not None and self.job.is_rate_limited)
+
+
+def account_lookup(
+    request: HtmxHttpRequest, login: str, *, refresh_if_stale: bool = True
+) -> AccountLookup:
+    """The stored account called `login` (already validated), fetching it when we have none,
+    and refreshing it when it is stale (unless not asked to)."""
+    try:
+        account = account_find(login=login, tracked_by=request.user)
+    except AccountHidden:
+        return AccountLookup(login=login, problem=HIDDEN)
+    job = _job_named(request, login=login, account=account)
+    lookup = AccountLookup(
+        login=login, account=account, job=job, polling=bool(job and request.htmx)
+    )
+    if account is None:
+        if job is None:
+            job, lookup.problem = refresh_queue(request, login)
+            lookup.job = job
+            if job is None:
+                return lookup
+        if job.status == JobStatus.SUCCEEDED and job.account_id is not None:
+            lookup.account = GitHubAccount.objects.visible().filter(pk=job.account_id).first()
+        if lookup.account is None and job.status == JobStatus.FAILED:
+            lookup.problem = job_problem(job)
+        return lookup
+    if job is None and refresh_if_stale and account.is_stale():
+        # Show what we have at once, marked stale, and queue a refresh that the page polls.
+        lookup.job, _ = refresh_queue(request, account.login)
+        if lookup.job is not None and lookup.job.is_finished:
+            account.refresh_from_db()
+    elif lookup.polling and job is not None and job.is_finished:
+        account.refresh_from_db()
+    return lookup
+
+
+def refresh_queue(request: HtmxHttpRequest, login: str) -> tuple[RefreshJob | None, Problem | None]:
+    """Queue a refresh for the person asking; the job, or what stopped it."""
+    try:
+        job = refresh_request(login=login, requested_by=signed_in(request))
+    except PROBLEM_ERRORS as exc:
+        return None, problem_for(exc)
+    # Without a worker (inline tasks) the job has already run: read how it ended.
+    job.refresh_from_db()
+    return job, None
+
+
+def _job_named(
+    request: HtmxHttpRequest, *, login: str, account: GitHubAccount | None
+) -> RefreshJob | None:
+    """The job named by ?job=, if it is this account's; anything else is ignored."""
+    job_id = request.GET.get("job")
+    job = refresh_job_get(job_id=job_id) if job_id else None
+    if job is None:
+        return None
+    if job.login == login.lower() or (account is not None and job.account_id == account.pk):
+        return job
+    return None
