@@ -14,12 +14,13 @@ from accounts.services import user_delete
 
 @login_required
 @require_GET
-def profile(request: HttpRequest) -> HttpResponse:
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The person's own page: email, GitHub login, deleting the account."""
     context = {
         "overview": account_overview_get(user=request.user),  # type: ignore[arg-type]
         "github_login_enabled": settings.GITHUB_LOGIN_ENABLED,
     }
-    return TemplateResponse(request, "accounts/profile.html", context)
+    return TemplateResponse(request, "accounts/settings.html", context)
 
 
 @login_required

@@ -21,7 +21,7 @@ def _sessions_of(user: User) -> list[str]:
 
 
 def test_account_page_shows_the_email_and_that_it_is_verified(client_logged_in: Client, user):
-    body = client_logged_in.get("/account/").content.decode()
+    body = client_logged_in.get("/settings/").content.decode()
     assert user.email in body
     assert "(verified)" in body
 
@@ -30,23 +30,23 @@ def test_account_page_says_when_the_email_is_not_verified(client: Client, db):
     # Possible for someone signed in before an address change, or created in the admin.
     user = UserFactory(verified_email=False)
     client.force_login(user)
-    assert "(not verified)" in client.get("/account/").content.decode()
+    assert "(not verified)" in client.get("/settings/").content.decode()
 
 
 def test_account_page_shows_the_connected_github_account(client_logged_in: Client, user):
     social = GitHubSocialAccountFactory(user=user)
-    body = client_logged_in.get("/account/").content.decode()
+    body = client_logged_in.get("/settings/").content.decode()
     login = social.extra_data["login"]
     assert f'href="https://github.com/{login}"' in body
     assert f"@{login}" in body
 
 
 def test_account_page_says_no_github_account_is_connected(client_logged_in: Client):
-    assert "Not connected" in client_logged_in.get("/account/").content.decode()
+    assert "Not connected" in client_logged_in.get("/settings/").content.decode()
 
 
 def test_account_page_links_to_deleting_the_account(client_logged_in: Client):
-    assert 'href="/account/delete/"' in client_logged_in.get("/account/").content.decode()
+    assert 'href="/settings/delete/"' in client_logged_in.get("/settings/").content.decode()
 
 
 def test_account_page_is_a_constant_number_of_queries(
@@ -56,30 +56,30 @@ def test_account_page_is_a_constant_number_of_queries(
     # The session comes from the cache (cached_db). Then: the user, the verified-email check,
     # the GitHub social account.
     with django_assert_num_queries(3):
-        response = client_logged_in.get("/account/")
+        response = client_logged_in.get("/settings/")
     assert response.status_code == HTTPStatus.OK
 
 
 def test_delete_page_asks_to_type_the_email(client_logged_in: Client):
-    body = client_logged_in.get("/account/delete/").content.decode()
+    body = client_logged_in.get("/settings/delete/").content.decode()
     assert 'name="confirm_email"' in body
 
 
 def test_delete_with_a_different_email_keeps_the_account(client_logged_in: Client, user):
-    response = client_logged_in.post("/account/delete/", {"confirm_email": "someone@else.com"})
+    response = client_logged_in.post("/settings/delete/", {"confirm_email": "someone@else.com"})
     assert response.status_code == HTTPStatus.OK
     assert "not the email address of this account" in response.content.decode()
     assert User.objects.filter(pk=user.pk).exists()
 
 
 def test_delete_accepts_the_email_typed_in_another_case(client_logged_in: Client, user):
-    client_logged_in.post("/account/delete/", {"confirm_email": user.email.upper()})
+    client_logged_in.post("/settings/delete/", {"confirm_email": user.email.upper()})
     assert not User.objects.filter(pk=user.pk).exists()
 
 
 def test_delete_removes_the_user_their_emails_and_social_logins(client_logged_in: Client, user):
     GitHubSocialAccountFactory(user=user)
-    response = client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    response = client_logged_in.post("/settings/delete/", {"confirm_email": user.email})
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/"
     assert not User.objects.filter(pk=user.pk).exists()
@@ -91,10 +91,10 @@ def test_delete_ends_every_session_of_the_user(client_logged_in: Client, user):
     other_device = Client()
     other_device.force_login(user)
     assert len(_sessions_of(user)) == 2
-    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    client_logged_in.post("/settings/delete/", {"confirm_email": user.email})
     assert _sessions_of(user) == []
     # Not even the cached copy lives on (cached_db sessions are read from the cache first).
-    assert other_device.get("/account/").status_code == HTTPStatus.FOUND
+    assert other_device.get("/settings/").status_code == HTTPStatus.FOUND
 
 
 def test_delete_leaves_no_session_of_the_user_behind_even_an_expired_one(
@@ -106,7 +106,7 @@ def test_delete_leaves_no_session_of_the_user_behind_even_an_expired_one(
     Session.objects.filter(session_key=expired_device.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
-    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    client_logged_in.post("/settings/delete/", {"confirm_email": user.email})
     assert _sessions_of(user) == []
     assert not Session.objects.filter(session_key=expired_device.session.session_key).exists()
     assert len(_sessions_of(other_user)) == 1
@@ -116,19 +116,19 @@ def test_delete_leaves_other_people_untouched(client_logged_in: Client, user, ot
     GitHubSocialAccountFactory(user=other_user)
     other_device = Client()
     other_device.force_login(other_user)
-    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
+    client_logged_in.post("/settings/delete/", {"confirm_email": user.email})
     assert User.objects.filter(pk=other_user.pk).exists()
     assert EmailAddress.objects.filter(user=other_user, verified=True).exists()
     assert SocialAccount.objects.filter(user=other_user).exists()
     assert len(_sessions_of(other_user)) == 1
-    assert other_device.get("/account/").status_code == HTTPStatus.OK
+    assert other_device.get("/settings/").status_code == HTTPStatus.OK
 
 
 def test_delete_signs_the_person_out(client_logged_in: Client, user):
-    client_logged_in.post("/account/delete/", {"confirm_email": user.email})
-    assert client_logged_in.get("/account/").status_code == HTTPStatus.FOUND
+    client_logged_in.post("/settings/delete/", {"confirm_email": user.email})
+    assert client_logged_in.get("/settings/").status_code == HTTPStatus.FOUND
 
 
 def test_delete_by_get_deletes_nothing(client_logged_in: Client, user):
-    client_logged_in.get("/account/delete/")
+    client_logged_in.get("/settings/delete/")
     assert User.objects.filter(pk=user.pk).exists()

@@ -65,7 +65,7 @@ def test_logout_without_csrf_token_is_refused(csrf_client: Client, user):
 
 def test_logout_with_csrf_token_signs_out(csrf_client: Client, user):
     csrf_client.force_login(user)
-    token = _token(csrf_client, "/account/")
+    token = _token(csrf_client, "/settings/")
     response = csrf_client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
     assert response.status_code == HTTPStatus.FOUND
     assert SESSION_KEY not in csrf_client.session
@@ -73,15 +73,15 @@ def test_logout_with_csrf_token_signs_out(csrf_client: Client, user):
 
 def test_delete_account_without_csrf_token_is_refused(csrf_client: Client, user):
     csrf_client.force_login(user)
-    response = csrf_client.post("/account/delete/", {"confirm_email": user.email})
+    response = csrf_client.post("/settings/delete/", {"confirm_email": user.email})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert User.objects.filter(pk=user.pk).exists()
 
 
 def test_delete_account_with_csrf_token_deletes_it(csrf_client: Client, user):
     csrf_client.force_login(user)
-    token = _token(csrf_client, "/account/delete/")
+    token = _token(csrf_client, "/settings/delete/")
     data = {"confirm_email": user.email, "csrfmiddlewaretoken": token}
-    response = csrf_client.post("/account/delete/", data)
+    response = csrf_client.post("/settings/delete/", data)
     assert response.status_code == HTTPStatus.FOUND
     assert not User.objects.filter(pk=user.pk).exists()
