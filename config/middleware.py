@@ -5,7 +5,7 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from config import health
+from config import health, metrics
 from config.request_id import HEADER, request_id_choose, request_id_clear, request_id_set
 
 
@@ -34,16 +34,18 @@ def _clear_request_id(sender: Any, **kwargs: Any) -> None:
     request_id_clear()
 
 
-class HealthCheckMiddleware:
-    """Answer the health probes before anything that could refuse or slow them down.
+class ProbesMiddleware:
+    """Answer the health probes and Prometheus's scrape before anything that could refuse or
+    slow them down; this is the only place they are served.
 
-    Orchestrators and `docker compose` call by IP or `localhost`, which production's
-    ALLOWED_HOSTS rightly refuses (CommonMiddleware would answer 400), and a probe needs no
-    session, CSRF or HTTPS redirect. Only the exact probe paths are served here."""
+    Orchestrators, `docker compose` and Prometheus call by IP or `localhost`, which production's
+    ALLOWED_HOSTS rightly refuses (CommonMiddleware would answer 400), and they need no session,
+    CSRF or HTTPS redirect. Only the exact paths are served here."""
 
     _VIEWS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
         "/health/live": health.live,
         "/health/ready": health.ready,
+        metrics.PATH: metrics.metrics_response,
     }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

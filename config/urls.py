@@ -1,19 +1,20 @@
+"""The site's URLs. /health/live, /health/ready and /metrics are answered by
+config/middleware.py before host checks and sessions, so they are not routed here."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health, metrics
+from accounts.urls import legacy_urlpatterns as accounts_legacy
 from config.api import api_urls
 
 urlpatterns = [
-    path("health/live", health.live, name="health_live"),
-    path("health/ready", health.ready, name="health_ready"),
-    path("metrics", metrics.metrics_view, name="metrics"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", api_urls()),
-    path("account/", include("accounts.urls")),
+    path("settings/", include("accounts.urls")),
+    path("account/", include(accounts_legacy)),
     path("", include("github_stats.urls")),
 ]
 

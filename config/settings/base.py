@@ -44,12 +44,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
-    # Times every request; serves /metrics before host checks (config/metrics.py).
-    "config.metrics.MetricsMiddleware",
+    # Counts and times every request (django-prometheus; with its After middleware at the end).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # PostgreSQL down: a clean 503 page or JSON error, never a 500 (config/db_unavailable.py).
     "config.db_unavailable.DatabaseUnavailableMiddleware",
-    # Probes answer before host validation, sessions and CSRF: orchestrators call by IP/localhost.
-    "config.middleware.HealthCheckMiddleware",
+    # /health/* and /metrics answer before host validation, sessions and CSRF: orchestrators
+    # and Prometheus call by IP or localhost (config/middleware.py).
+    "config.middleware.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,8 +101,8 @@ REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis, counting hits and misses for /metrics.
-            "BACKEND": "config.metrics.InstrumentedRedisCache",
+            # django-redis, its reads counted for /metrics by django-prometheus.
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gitpulse",
             "TIMEOUT": 300,
@@ -110,6 +112,9 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": 1,
                 # A Redis outage degrades (cache misses, pages from the database), never a 500.
                 "IGNORE_EXCEPTIONS": True,
+                # Cached pages are tens of kilobytes of HTML; Redis (also the broker, so never
+                # evicting) holds them in about a sixth of that. Small values stay as they are.
+                "COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor",
             },
         },
     }
@@ -117,7 +122,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "config.metrics.InstrumentedLocMemCache",
+            "BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache",
             "LOCATION": "gitpulse",
             "TIMEOUT": 300,
         },
@@ -233,14 +238,15 @@ GITHUB_AVATAR_ORIGINS = ["https://avatars.githubusercontent.com"]
 if _github_api.hostname != "api.github.com" and _github_api.scheme in ("http", "https"):
     GITHUB_AVATAR_ORIGINS.append(f"{_github_api.scheme}://{_github_api.netloc}")
 # Called with every GitHub response (requests response hooks): GitHub answers by status.
-GITHUB_RESPONSE_HOOKS = ["config.metrics.github_response_hook"]
+GITHUB_RESPONSE_HOOKS = ["github_stats.metrics.github_response_hook"]
 GITHUB_CONNECT_TIMEOUT = 3.05
 GITHUB_READ_TIMEOUT = 10
 # Base of the jittered exponential wait between retries of a 5xx/timeout (github_stats.client).
 GITHUB_RETRY_BASE_SECONDS = 1.0
 STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
-# A person's whole dashboard and watchlist pages, cached (github_stats/page_cache.py); 0 = off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 5 * 60)
+# How long a finished page or API answer stays cached at most (github_stats/caching.py); a change
+# to what it shows replaces it sooner. 0 switches the cache off.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 5 * 60)
 
 # --- JSON API (/api/v1/) ----------------------------------------------------------------------
 # Tokens for scripts come from django-allauth headless: the "app" client logs in with email and
@@ -319,6 +325,8 @@ ADMIN_URL = (env_str("DJANGO_ADMIN_URL") or "admin/").strip("/") + "/"
 
 # Prometheus reads /metrics with `Authorization: Bearer <this>`; unset, /metrics is a 404.
 METRICS_TOKEN = env_str("METRICS_TOKEN") or ""
+# The apps' cluster-wide figures, read at scrape time (config/metrics.py).
+METRICS_COLLECTORS = ["github_stats.metrics.GitHubCollector"]
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_FORMAT = env_str("LOG_FORMAT") or "text"  # "json" in production

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.test import Client
+from django.urls import Resolver404, resolve
 from django_redis.cache import RedisCache
 
 from tests.config.helpers import closed_loopback_port
@@ -142,3 +143,11 @@ def test_redis_cache_times_out_within_two_seconds_and_degrades_instead_of_failin
     assert options["SOCKET_CONNECT_TIMEOUT"] < 2
     assert options["SOCKET_TIMEOUT"] < 2
     assert options["IGNORE_EXCEPTIONS"] is True
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready", "/metrics"])
+def test_probes_are_served_once_by_the_middleware_and_not_by_the_urlconf(path: str):
+    with pytest.raises(Resolver404):
+        resolve(path)
+    with pytest.raises(Resolver404):
+        resolve(f"{path}/")

@@ -44,8 +44,8 @@ def test_content_security_policy_allows_no_inline_or_eval_anywhere(client: Clien
         ("/accounts/signup/", False),
         ("/accounts/password/reset/", False),
         ("/no-such-page/", False),
-        ("/account/", True),
-        ("/account/delete/", True),
+        ("/settings/", True),
+        ("/settings/delete/", True),
         ("/watchlist/", True),
     ],
 )

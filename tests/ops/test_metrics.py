@@ -1,4 +1,5 @@
-"""/metrics: Prometheus text from prometheus-client, only for the bearer of METRICS_TOKEN."""
+"""/metrics: Prometheus text, only for the bearer of METRICS_TOKEN: django-prometheus's HTTP and
+cache metrics, and github_stats's own figures (github_stats/metrics.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import requests
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from config.metrics import github_response_hook
+from github_stats.github.quota import quota_from_headers, quota_record
+from github_stats.metrics import github_response_hook
 from github_stats.models import JobStatus
-from github_stats.quota import quota_from_headers, quota_record
 from tests.github_stats.conftest import fake_github, fake_github_server  # noqa: F401
 from tests.github_stats.factories import RefreshJobFactory
 
@@ -69,48 +71,57 @@ def test_metrics_answer_for_any_host_name(metrics_token, settings):
     assert response.status_code == HTTPStatus.OK
 
 
+RESPONSES = "django_http_responses_total_by_status_view_method"
+LATENCY = "django_http_requests_latency_seconds_by_view_method"
+
+
+def _count(samples: list, name: str, **labels: str) -> float:
+    """A counter's value, 0 before its first increment."""
+    wanted = [s for s in samples if s.name == name]
+    matching = [s for s in wanted if all(s.labels.get(k) == v for k, v in labels.items())]
+    return matching[0].value if matching else 0.0
+
+
 def test_requests_and_latencies_are_counted_by_view_and_status(metrics_token, client_logged_in):
+    before = _scrape()
     client_logged_in.get("/watchlist/")
-    metrics = _scrape()
-    count = _value(
-        metrics["gitpulse_http_requests"],
-        "gitpulse_http_requests_total",
-        method="GET",
-        view="watchlist",
-        status="200",
+    after = _scrape()
+    labels = {"method": "GET", "view": "watchlist"}
+    name = f"{RESPONSES}_total"
+    assert _count(after[RESPONSES], name, status="200", **labels) == (
+        _count(before.get(RESPONSES, []), name, status="200", **labels) + 1
     )
-    assert count >= 1
-    observed = _value(
-        metrics["gitpulse_http_request_duration_seconds"],
-        "gitpulse_http_request_duration_seconds_count",
-        method="GET",
-        view="watchlist",
+    name = f"{LATENCY}_count"
+    assert (
+        _count(after[LATENCY], name, **labels)
+        == _count(before.get(LATENCY, []), name, **labels) + 1
     )
-    assert observed >= 1
 
 
 def test_unresolved_paths_share_one_label(metrics_token, client):
     client.get("/no/such/page/12345")
-    metrics = _scrape()
-    views = {s.labels.get("view") for s in metrics["gitpulse_http_requests"]}
-    assert "unresolved" in views
+    views = {s.labels.get("view") for s in _scrape()[RESPONSES]}
+    assert "<unnamed view>" in views
     assert not any("12345" in (view or "") for view in views)
 
 
 def test_cache_hits_and_misses_are_counted(metrics_token):
-    before = _scrape()["gitpulse_cache_requests"]
+    # Read from this process's registry: a scrape reads the cache too (the quota state).
+    def counted(name: str) -> float:
+        return sum(
+            sample.value
+            for family in REGISTRY.collect()
+            for sample in family.samples
+            if sample.name == name
+        )
+
+    hits, misses = counted("django_cache_get_hits_total"), counted("django_cache_get_misses_total")
     cache.set("metrics-test", 1)
     cache.get("metrics-test")
     cache.get("metrics-test-missing")
-    after = _scrape()["gitpulse_cache_requests"]
-    for result in ("hit", "miss"):
-        name = "gitpulse_cache_requests_total"
-        old = (
-            _value(before, name, result=result)
-            if any(s.labels.get("result") == result for s in before)
-            else 0
-        )
-        assert _value(after, name, result=result) >= old + 1
+    assert counted("django_cache_get_hits_total") == hits + 1
+    assert counted("django_cache_get_misses_total") == misses + 1
+    assert "django_cache_get_hits" in _scrape()
 
 
 def test_refresh_jobs_by_status_and_duration(metrics_token):
@@ -181,13 +192,13 @@ def test_the_github_client_reports_every_answer_to_the_metrics(
     metrics_token,
     fake_github,  # noqa: F811
 ):
-    from github_stats.client import GitHubClient
-    from github_stats.exceptions import NotFound
+    from github_stats.github.client import GitHubClient
+    from github_stats.github.errors import GitHubNotFound
 
     fake_github.state.add_user("hooked")
     client = GitHubClient(base_url=fake_github.url, token="")
     client.account_get(login="hooked")
-    with pytest.raises(NotFound):
+    with pytest.raises(GitHubNotFound):
         client.account_get(login="nobody-at-all")
     samples = _scrape()["gitpulse_github_responses"]
     assert _value(samples, "gitpulse_github_responses_total", status="200") == 1
@@ -213,8 +224,8 @@ def test_the_celery_queue_length_is_read_from_the_broker(metrics_token, settings
 
 _INCREMENT = """
 import django; django.setup()
-from config.metrics import HTTP_REQUESTS
-HTTP_REQUESTS.labels("GET", "watchlist", "200").inc()
+from django_prometheus.middleware import Metrics
+Metrics.get_instance().responses_by_status_view_method.labels("200", "watchlist", "GET").inc()
 """
 _SCRAPE = """
 import django; django.setup()
@@ -245,10 +256,5 @@ def test_gunicorn_workers_are_summed_in_multiprocess_mode(tmp_path):
         [sys.executable, "-c", _SCRAPE], env=env, check=True, timeout=60, capture_output=True
     ).stdout.decode()
     samples = {family.name: family.samples for family in text_string_to_metric_families(out)}
-    total = _value(
-        samples["gitpulse_http_requests"],
-        "gitpulse_http_requests_total",
-        view="watchlist",
-        status="200",
-    )
+    total = _value(samples[RESPONSES], f"{RESPONSES}_total", view="watchlist", status="200")
     assert total == 2
