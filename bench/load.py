@@ -4,6 +4,7 @@ PostgreSQL and Redis. Prints p50/p95/p99 latency and the error rate, per kind an
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --quick            # 20 s instead of 120 s
     .venv/bin/python bench/load.py --users 50 --duration 120 --workers 4 --think 1.0
+    .venv/bin/python bench/load.py --find-capacity    # highest rate with p95 < 100 ms, 0 errors
 
 What it does, all on loopback and bounded in time:
 1. creates a database of its own next to DATABASE_URL's (`<name>_loadbench`, dropped at the
@@ -19,6 +20,12 @@ What it does, all on loopback and bounded in time:
 
 Errors are non-2xx answers (a 429 from the API's rate limit counts) and connection failures.
 Without DATABASE_URL pointing at PostgreSQL and REDIS_URL, it says so and exits 2.
+
+With --find-capacity, step 3 is an open-loop load instead (bench/capacity.py): requests leave
+on a fixed schedule at a rising rate, spread over the same people and the same mix, until p95
+reaches --p95-bound ms or an answer fails; it prints each step and the highest rate that held.
+The API's per-person rate limit is lifted for it (the server's capacity is measured, not the
+quota a person is allowed).
 """
 
 from __future__ import annotations
@@ -27,8 +34,6 @@ import argparse
 import os
 import random
 import shlex
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +45,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.capacity import Step, find_capacity, percentile, requests_mix  # noqa: E402
+from bench.harness import free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+
 ACCOUNTS = 20
 REPOS_PER_ACCOUNT = 30
 SNAPSHOT_DAYS = 90
@@ -52,13 +62,14 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 from accounts.models import User
-from github_stats.models import Account, AccountSnapshot, Repository, Tracking
+from github_stats.models import GitHubAccount, AccountSnapshot, Repository, Tracking
+from github_stats.services.refresh_rows import RepositorySums
 
 users, accounts_n, repos_n, days, watched = (int(a) for a in os.environ["BENCH_SEED"].split(","))
 now = timezone.now()
 accounts = []
 for i in range(accounts_n):
-    account, _ = Account.objects.update_or_create(
+    account, _ = GitHubAccount.objects.update_or_create(
         github_id=900000 + i,
         defaults=dict(login=f"bench-{i}", name=f"Bench {i}", kind="user", followers=100 + i,
                       public_repos=repos_n, fetched_at=now, refresh_status="ok",
@@ -66,12 +77,18 @@ for i in range(accounts_n):
     )
     accounts.append(account)
     Repository.objects.filter(owner=account).delete()
-    Repository.objects.bulk_create(
+    repos = Repository.objects.bulk_create(
         Repository(github_id=9000000 + i * 1000 + r, owner=account, name=f"repo-{r}",
                    description="A benchmark repository",
                    language=random.choice(["Python", "Go", "Rust"]),
                    stars=r * 3, forks=r, pushed_at=now - dt.timedelta(days=r), fetched_at=now)
         for r in range(repos_n)
+    )
+    # What a refresh stores on the account's row with its repositories.
+    sums = RepositorySums.of(repos)
+    GitHubAccount.objects.filter(pk=account.pk).update(
+        total_stars=sums.stars, total_forks=sums.forks,
+        language_bytes=sums.language_bytes, language_repos=sums.language_repos,
     )
     AccountSnapshot.objects.filter(account=account).delete()
     AccountSnapshot.objects.bulk_create(
@@ -100,12 +117,6 @@ for u in range(users):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _with_path(url: str, path: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=path))
 
@@ -121,14 +132,6 @@ def _psql_admin(database_url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50)
@@ -138,6 +141,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--find-capacity", action="store_true", help="open-loop rate search")
+    parser.add_argument("--start-rate", type=float, default=20.0, help="requests/s, first step")
+    parser.add_argument("--step-seconds", type=float, default=15.0, help="per capacity step")
+    parser.add_argument("--p95-bound", type=float, default=100.0, help="ms, capacity bound")
     args = parser.parse_args()
     duration = 20.0 if args.quick else args.duration
 
@@ -160,8 +167,10 @@ def main() -> int:
         LOG_LEVEL="WARNING",
         PYTHONWARNINGS="ignore::UserWarning",  # "No directory at staticfiles/": not collected
     )
+    if args.find_capacity:
+        env["API_RATE_LIMIT_DEFAULT"] = "1000000/m"
     manage = [sys.executable, str(ROOT / "manage.py")]
-    port = _free_port()
+    port = free_port()
     server: subprocess.Popen | None = None
 
     import redis as redis_lib
@@ -189,50 +198,41 @@ def main() -> int:
             for parts in (line.split(" ") for line in seeded)
             if len(parts) == 2 and len(parts[0]) == 32 and parts[0].isalnum()
         ]
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
+        server = start_gunicorn(env, port, args.workers)
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base)
+        if args.find_capacity:
+            print(f"\ncommand: {command}")
+            print(
+                f"open-loop steps of {args.step_seconds:.0f} s over {len(people)} people, "
+                f"gunicorn workers {args.workers}, bound p95 < {args.p95_bound:.0f} ms, 0 errors"
+            )
+            print(
+                f"{'rate/s':>8}{'requests':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
+                f"{'client lag s':>14}  held"
+            )
+            capacity = find_capacity(
+                base,
+                people,
+                start=args.start_rate,
+                step_seconds=args.step_seconds,
+                p95_bound_ms=args.p95_bound,
+                report=_report_step,
+            )
+            print(
+                f"capacity: {capacity:.0f} requests/s sustained with p95 < "
+                f"{args.p95_bound:.0f} ms and 0 errors"
+            )
+            return 0
         results = _load(base, people, duration=duration, think=args.think)
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop_gunicorn(server)
         flush_redis()
         if not args.keep:
             _psql_admin(database_url, f'DROP DATABASE IF EXISTS "{bench_db}"')
 
     _report(results, command=command, users=args.users, duration=duration, args=args)
     return 0
-
-
-def _wait_ready(base: str) -> None:
-    import requests
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/health/ready", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become ready in 60 s")
 
 
 Result = tuple[str, float, int]  # kind, seconds, status (0: connection failure)
@@ -255,16 +255,7 @@ def _load(base: str, people: list[list[str]], *, duration: float, think: float) 
         time.sleep(max(0.0, start_at - time.monotonic()) + rng.uniform(0, think))
         while time.monotonic() < stop_at:
             login = rng.choice(watched)
-            kind, path = rng.choice(
-                [
-                    ("dashboard", f"/u/{login}"),
-                    ("dashboard", f"/u/{login}"),
-                    ("watchlist", "/watchlist/"),
-                    ("api_account", f"/api/v1/accounts/{login}"),
-                    ("api_repos", f"/api/v1/accounts/{login}/repos"),
-                    ("api_watchlist", "/api/v1/watchlist"),
-                ]
-            )
+            kind, path = rng.choice(requests_mix(login))
             began = time.perf_counter()
             try:
                 status = http.get(base + path, timeout=10, allow_redirects=False).status_code
@@ -279,6 +270,15 @@ def _load(base: str, people: list[list[str]], *, duration: float, think: float) 
         for key, logins in people:
             pool.submit(person, key, logins)
     return results
+
+
+def _report_step(step: Step, held: bool | None) -> None:
+    verdict = "warm-up" if held is None else "yes" if held else "no"
+    print(
+        f"{step.rate:>8.0f}{step.requests:>10}{step.p50_ms:>9.1f}{step.p95_ms:>9.1f}"
+        f"{step.errors:>8}{step.client_lag_s:>14.2f}  {verdict}",
+        flush=True,
+    )
 
 
 def _report(results: list[Result], *, command: str, users: int, duration: float, args) -> None:
@@ -296,8 +296,8 @@ def _report(results: list[Result], *, command: str, users: int, duration: float,
         ms = [seconds * 1000 for _, seconds, _ in rows]
         errors = sum(1 for *_, status in rows if not 200 <= status < 300)
         print(
-            f"{kind:<14}{len(rows):>9}{_percentile(ms, 50):>9.1f}{_percentile(ms, 95):>9.1f}"
-            f"{_percentile(ms, 99):>9.1f}{errors:>9}"
+            f"{kind:<14}{len(rows):>9}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}"
+            f"{percentile(ms, 99):>9.1f}{errors:>9}"
         )
     statuses: dict[int, int] = defaultdict(int)
     for *_, status in results:

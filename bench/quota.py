@@ -43,9 +43,9 @@ def main() -> int:
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from github_stats.client import GitHubClient
-    from github_stats.models import Account, Repository
-    from github_stats.services import account_refresh
+    from github_stats.github.client import GitHubClient
+    from github_stats.models import GitHubAccount, Repository
+    from github_stats.services.refresh import account_refresh
     from tests.fakegithub import FakeGitHub
 
     call_command("migrate", verbosity=0)
@@ -65,7 +65,7 @@ def main() -> int:
                 github.reset()
                 cache.clear()
                 Repository.objects.all().delete()
-                Account.objects.all().delete()
+                GitHubAccount.objects.all().delete()
                 login = f"bench-{size}"
                 github.state.add_user(login, repos=size)
                 client = GitHubClient(base_url=github.url, token=token)
