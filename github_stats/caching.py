@@ -15,7 +15,7 @@ valid as it is); API answers about accounts are the same for everyone and are sh
 carry the UTC day (figures' 7/30-day changes end today) and a digest of the code and templates
 (a deploy never serves old markup).
 
-Times shown in cached pages depend only on the day: the server writes dates ("today at 14:03
+Times shown in cached pages depend only on the day: the server writes dates ("today, 14:03
 UTC"), and static/js/times.js tells them as "12 minutes ago" in the browser.
 
 A hit costs one cache round trip when the page names its accounts (a dashboard: its entry and its
@@ -52,16 +52,23 @@ def account_version_publish(
     *, login: str, version: str, previous_logins: Iterable[str] = ()
 ) -> None:
     """After the commit of a write that gave the account `version`. A login the account held
-    before (a rename) no longer names it: its responses are dropped with its version."""
-    cache.set(_version_key(login), version, timeout=_VERSION_TIMEOUT)
-    gone = [_version_key(old) for old in previous_logins if old.lower() != login.lower()]
-    if gone:
-        cache.delete_many(gone)
+    before (a rename) no longer names it: its version is replaced by a new one nothing was
+    rendered under, so its responses are dropped. (Deleting it would let a render that read
+    the old rows adopt their version back.)"""
+    versions = {_version_key(login): version}
+    versions.update(
+        (_version_key(old), new_cache_version())
+        for old in previous_logins
+        if old.lower() != login.lower()
+    )
+    cache.set_many(versions, timeout=_VERSION_TIMEOUT)
 
 
-def watchlist_version_publish(*, user_id: int) -> None:
-    """After the commit of a change to this person's watchlist."""
-    cache.set(_version_key(_WATCHLIST.format(user_id)), new_cache_version(), _VERSION_TIMEOUT)
+def watchlist_version_publish(*, user_ids: Iterable[int]) -> None:
+    """After the commit of a change to these people's watchlists (a Track or an Untrack, or a
+    watched account hidden or unhidden: the list shows other accounts then)."""
+    versions = {_version_key(_WATCHLIST.format(pk)): new_cache_version() for pk in user_ids}
+    cache.set_many(versions, timeout=_VERSION_TIMEOUT)
 
 
 class _ReadAccount(Protocol):
@@ -111,11 +118,12 @@ class CachedResponse:
         self.state = state
         self.personal = personal
         self.now = timezone.now()
-        self.known = {_version_key(login): login.lower() for login in logins}
-        self.watchlist_key = ""
+        # The versions read with the entry, in the same round trip.
+        self.known = [_version_key(login) for login in logins]
+        self.watchlist = ""
         if personal and request.user.is_authenticated:
-            self.watchlist_key = _version_key(_WATCHLIST.format(request.user.pk))
-            self.known[self.watchlist_key] = _WATCHLIST.format(request.user.pk)
+            self.watchlist = _WATCHLIST.format(request.user.pk)
+            self.known.append(_version_key(self.watchlist))
         self.seen_versions: dict[str, Any] = {}
 
     def hit(self) -> HttpResponse | None:
@@ -124,11 +132,14 @@ class CachedResponse:
         key = self._key()
         found = cache.get_many([key, *self.known])
         self.seen_versions = {k: v for k, v in found.items() if k in self.known}
-        if self.watchlist_key and self.watchlist_key not in self.seen_versions:
+        watchlist_key = _version_key(self.watchlist) if self.watchlist else ""
+        if watchlist_key and watchlist_key not in self.seen_versions:
             # Lost (or never published): from now on, a new one. Read before any of the page's
             # data, so a Track committed during the render outdates what is stored.
-            cache.add(self.watchlist_key, new_cache_version(), _VERSION_TIMEOUT)
-            self.seen_versions[self.watchlist_key] = cache.get(self.watchlist_key)
+            version = new_cache_version()
+            if not cache.add(watchlist_key, version, _VERSION_TIMEOUT):
+                version = cache.get(watchlist_key)  # another request's, added meanwhile
+            self.seen_versions[watchlist_key] = version
             return None
         entry = found.get(key)
         if not isinstance(entry, tuple) or len(entry) != 4:
@@ -153,11 +164,11 @@ class CachedResponse:
         until = self.now.timestamp() + settings.RESPONSE_CACHE_SECONDS
         fresh_until = min([until, *(moment.timestamp() for moment in stale_at if moment)])
         versions = tuple((account.login.lower(), account.version) for account in shown)
-        if self.watchlist_key:
-            watchlist = self.seen_versions.get(self.watchlist_key)
+        if self.watchlist:
+            watchlist = self.seen_versions.get(_version_key(self.watchlist))
             if watchlist is None:
                 return response
-            versions += ((self.known[self.watchlist_key], str(watchlist)),)
+            versions += ((self.watchlist, str(watchlist)),)
 
         def keep(rendered: HttpResponse) -> None:
             if rendered.status_code != 200:
@@ -200,9 +211,7 @@ class CachedResponse:
             user = self.request.user
             # The CSRF secret (from its cookie, or the one this render just made): the token in
             # the page is valid for exactly this browser.
-            secret = str(self.request.META.get("CSRF_COOKIE", ""))
-            secret_digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
-            parts += [str(user.pk), secret_digest]
+            parts += [str(user.pk), str(self.request.META.get("CSRF_COOKIE", ""))]
         digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
         return f"github_stats:response:{digest}"
 

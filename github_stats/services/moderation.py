@@ -10,7 +10,6 @@ give the account a new cache version, so no cached response outlives the decisio
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -18,9 +17,9 @@ from django.http import HttpRequest
 
 from accounts.audit import audit_log_write
 from accounts.models import AuditAction
-from github_stats import caching
-from github_stats.models import GitHubAccount, RefreshJob, new_cache_version
+from github_stats.models import GitHubAccount, RefreshJob, Tracking
 from github_stats.services.jobs import refresh_job_create, refresh_request
+from github_stats.services.shown import account_shown_update, watchlists_changed
 
 
 def account_hide(
@@ -44,15 +43,11 @@ def _set_hidden(
     """The account's hidden flag and its audit entry in one transaction; an unhidden account
     keeps no hiding reason (the audit log keeps why it was unhidden)."""
     kept_reason = reason if hidden else ""
-    version = new_cache_version()
     with transaction.atomic():
-        GitHubAccount.objects.filter(pk=account.pk).update(
-            hidden=hidden, hidden_reason=kept_reason, cache_version=version
-        )
-        account.hidden, account.hidden_reason = hidden, kept_reason
-        account.cache_version = version
-        transaction.on_commit(
-            partial(caching.account_version_publish, login=account.login, version=version)
+        account_shown_update(account=account, hidden=hidden, hidden_reason=kept_reason)
+        # The watchlists that track it leave it out, or show it again.
+        watchlists_changed(
+            user_ids=Tracking.objects.filter(account=account).values_list("user_id", flat=True)
         )
         audit_log_write(
             action=AuditAction.ACCOUNT_HIDE if hidden else AuditAction.ACCOUNT_UNHIDE,
@@ -69,7 +64,7 @@ def account_refresh_now(
     """Through refresh_request(), like a person's Refresh button: the one-job lock holds, and a
     hidden account is refused (AccountHidden)."""
     with transaction.atomic():
-        job = refresh_request(login=account.login, requested_by=actor)
+        job = refresh_request(login=account.login, requested_by=actor, account=account)
         audit_log_write(
             action=AuditAction.ACCOUNT_REFRESH,
             actor=actor,

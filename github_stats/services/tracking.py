@@ -5,14 +5,11 @@ user, never one named in a request."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-
-from github_stats import caching
 from github_stats.exceptions import AccountHidden
 from github_stats.models import GitHubAccount, Tracking
+from github_stats.services.shown import watchlists_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -24,17 +21,12 @@ def tracking_add(*, user: User, account: GitHubAccount) -> None:
     if account.hidden:
         raise AccountHidden()
     Tracking.objects.bulk_create([Tracking(user=user, account=account)], ignore_conflicts=True)
-    _watchlist_changed(user)
+    watchlists_changed(user_ids=[user.pk])
 
 
 def tracking_remove(*, user: User, account: GitHubAccount) -> bool:
     """Take an account off a person's watchlist; False when it was not on it."""
     deleted, _ = Tracking.objects.filter(user=user, account=account).delete()
     if deleted:
-        _watchlist_changed(user)
+        watchlists_changed(user_ids=[user.pk])
     return deleted > 0
-
-
-def _watchlist_changed(user: User) -> None:
-    # After the commit: a page rendered before it cannot be served after it (caching.py).
-    transaction.on_commit(partial(caching.watchlist_version_publish, user_id=user.pk))
