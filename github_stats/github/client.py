@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -39,7 +38,7 @@ from github_stats.github.payloads import (
     parse_account,
     parse_repo_list,
 )
-from github_stats.github.quota import GRAPHQL, quota_from_headers
+from github_stats.github.quota import GRAPHQL, quota_reset_at
 from github_stats.github.transport import RequestStats, Transport
 
 PER_PAGE = 100
@@ -224,7 +223,7 @@ class GitHubClient:
                     repos=[],
                     etag=known.etag,
                     last_modified=known.last_modified,
-                    next_url=linked_next if "next" in response.links else known.next_url,
+                    next_url=linked_next if linked_next is not None else known.next_url,
                     repo_ids=known.repo_ids,
                 )
             else:
@@ -307,9 +306,7 @@ def _graphql_errors(errors: Any, response: requests.Response, *, has_data: bool)
         kind = error.get("type") if isinstance(error, dict) else None
         path = error.get("path") if isinstance(error, dict) else None
         if kind == "RATE_LIMITED":
-            state = quota_from_headers(response.headers)
-            reset_at = state.reset_at if state else datetime.now(UTC) + timedelta(minutes=1)
-            raise RateLimited(reset_at)
+            raise RateLimited(quota_reset_at(response.headers))
         if kind in {"NOT_FOUND", "FORBIDDEN"} and isinstance(path, list) and path and has_data:
             skipped.add(str(path[0]))
             continue

@@ -1,8 +1,7 @@
 """The GraphQL documents the client sends, and the readers of their answers.
 
-Names are always passed as variables, never spliced into the document, and every document the
-client can build is validated against GitHub's published schema in the tests
-(tests/github_stats/test_graphql_documents.py).
+Names are always passed as variables, never spliced into the document. The documents and their
+answers are exercised against the fake GitHub (tests/github_stats/test_client.py, languages).
 """
 
 from __future__ import annotations

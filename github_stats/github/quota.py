@@ -22,6 +22,9 @@ _KEY_PREFIX = "github:quota"
 # Keep a state a little past its reset so a clock skew between machines cannot unblock early.
 _EXPIRY_MARGIN = timedelta(minutes=5)
 
+# The shortest wait GitHub documents before asking again after a rate-limited answer.
+MINIMUM_WAIT = timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class QuotaState:
@@ -63,9 +66,7 @@ def quota_from_headers(headers: Any, *, now: datetime | None = None) -> QuotaSta
     reset = _int_header(headers, "x-ratelimit-reset")
     # 2013-era responses carry no reset; GitHub's window is an hour, but asking again after a
     # minute is the documented minimum wait, and a 403 then simply re-records the state.
-    reset_at = (
-        datetime.fromtimestamp(reset, tz=UTC) if reset is not None else now + timedelta(minutes=1)
-    )
+    reset_at = datetime.fromtimestamp(reset, tz=UTC) if reset is not None else now + MINIMUM_WAIT
     return QuotaState(
         resource=(headers.get("x-ratelimit-resource") or CORE).strip().lower(),
         remaining=remaining,
@@ -74,6 +75,13 @@ def quota_from_headers(headers: Any, *, now: datetime | None = None) -> QuotaSta
         reset_at=reset_at,
         seen_at=now,
     )
+
+
+def quota_reset_at(headers: Any, *, now: datetime | None = None) -> datetime:
+    """When a rate-limited answer's quota comes back: its reset, or the documented minimum
+    wait from now when it says nothing."""
+    state = quota_from_headers(headers, now=now)
+    return state.reset_at if state else (now or _now()) + MINIMUM_WAIT
 
 
 def secondary_block(*, until: datetime, token: str | None = None) -> None:

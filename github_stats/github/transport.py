@@ -31,6 +31,7 @@ from github_stats.github.quota import (
     quota_from_headers,
     quota_get,
     quota_record,
+    quota_reset_at,
     secondary_block,
     secondary_blocked_until,
     token_fingerprint,
@@ -250,9 +251,8 @@ class Transport:
         if retry_after is not None:
             return self._secondary(now, retry_after, tries)
         if response.headers.get("x-ratelimit-remaining", "").strip() == "0":
-            state = quota_from_headers(response.headers, now=now)
             # Recorded already in _count; a 403 without a reset still blocks a minute.
-            raise RateLimited(state.reset_at if state else now + timedelta(minutes=1))
+            raise RateLimited(quota_reset_at(response.headers, now=now))
         message = error_message(response).lower()
         if "secondary rate limit" in message or "abuse" in message:
             wait = SECONDARY_MIN_WAIT_SECONDS * 2 ** (tries - 1)

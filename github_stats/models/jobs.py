@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from github_stats.github.errors import RateLimited
+
 IN_FLIGHT = ("queued", "running")
 
 
@@ -113,10 +115,4 @@ class RefreshJob(models.Model):
     @property
     def is_rate_limited(self) -> bool:
         """Queued again until GitHub's rate limit resets (`retry_at`)."""
-        return self.status == JobStatus.QUEUED and self.error_code == "github_rate_limited"
-
-    @property
-    def duration(self) -> timedelta | None:
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
+        return self.status == JobStatus.QUEUED and self.error_code == RateLimited.code

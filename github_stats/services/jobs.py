@@ -57,19 +57,34 @@ NOT_FOUND_TTL = timedelta(minutes=15)
 TRANSIENT_RETRY_WINDOW = timedelta(minutes=10)
 
 
-def refresh_request(*, login: str, requested_by: User | None = None) -> RefreshJob:
-    """Queue one refresh of the account called `login`; a second request while one is queued
-    or running returns that job. Validates the login before any query or GitHub call.
+def refresh_request(
+    *, login: str, requested_by: User | None = None, account: GitHubAccount | None = None
+) -> RefreshJob:
+    """Queue one refresh of the account called `login` (or of `account`, when the caller has
+    read it already); a second request while one is queued or running returns that job.
+    Validates the login before any query or GitHub call.
 
     Raises InvalidLogin, AccountHidden (moderation), or GitHubNotFound when GitHub told us in
     the last few minutes that it has no such account."""
-    login = validate_login(login)
-    account = GitHubAccount.objects.by_login(login).first()
-    if account is not None and account.hidden:
-        raise AccountHidden()
+    login, account = _refresh_target(login=login, account=account)
     if account is None and cache.get(_not_found_key(login)):
         raise GitHubNotFound(f"No GitHub account is called {login}.")
     return refresh_job_create(account=account, login=login, requested_by=requested_by)
+
+
+def _refresh_target(
+    *, login: str | None, account: GitHubAccount | None
+) -> tuple[str, GitHubAccount | None]:
+    """The login and the stored account (None: not stored yet) a refresh is for; refuses an
+    invalid login and a hidden account before anything else."""
+    if account is None:
+        valid = validate_login(login)
+        account = GitHubAccount.objects.for_display().by_login(valid).first()
+        if account is None:
+            return valid, None
+    if account.hidden:
+        raise AccountHidden()
+    return account.login, account
 
 
 def refresh_job_create(
@@ -129,12 +144,16 @@ def refresh_job_run(
 
 @dataclass(frozen=True)
 class JobRun:
-    """A job as its run left it; `result` is set when this run refreshed the account, `busy`
-    when the job was already running elsewhere (it is not run twice at once)."""
+    """A job as its run left it; `result` is set when this run refreshed the account."""
 
     job: RefreshJob | None
     result: RefreshResult | None = None
-    busy: bool = False
+
+    @property
+    def busy(self) -> bool:
+        """The job was already running elsewhere: a run that ends returns it finished, so a
+        running one is another process's (a job is never run twice at once)."""
+        return self.job is not None and self.job.status == JobStatus.RUNNING
 
 
 def refresh_run_now(
@@ -147,11 +166,7 @@ def refresh_run_now(
     """Refresh in this process, through the account's job (for commands that must finish
     without a worker). Raises InvalidLogin and AccountHidden before any GitHub call, and
     RateLimited with the job parked until the reset (the scheduler resumes it)."""
-    if account is None:
-        login = validate_login(login)
-        account = GitHubAccount.objects.by_login(login).first()
-    if account is not None and account.hidden:
-        raise AccountHidden()
+    login, account = _refresh_target(login=login, account=account)
     job = refresh_job_create(account=account, login=login, requested_by=requested_by, enqueue=False)
     return _job_run(job_id=job.pk, client=client, retry_transient=False, steal=False)
 
@@ -166,7 +181,7 @@ def _job_run(
     )
     job = RefreshJob.objects.select_related("account").filter(pk=job_id).first()
     if not claimed or job is None:
-        return JobRun(job=job, busy=job is not None and job.status == JobStatus.RUNNING)
+        return JobRun(job=job)
     client = client or GitHubClient(may_sleep=True)
     before = replace(client.stats)
     try:

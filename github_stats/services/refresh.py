@@ -15,7 +15,9 @@ all repositories, one delete for those gone from GitHub, and one upsert for toda
 there; the zero-setup default only.) The upsert gives the account a new cache version, published
 to the cache after the commit (github_stats/caching.py).
 
-Only refresh_job_run() (services/jobs.py) calls this: every refresh is a RefreshJob.
+Only a RefreshJob's run (services/jobs.py: refresh_job_run in a worker, refresh_run_now in
+backfill_accounts) calls this in the product, so every refresh holds the account's job lock;
+bench/quota.py calls it directly to count its requests.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from github_stats.services.refresh_rows import (
     profile_apply,
     repository_row,
 )
+from github_stats.services.shown import account_shown_update
 
 logger = logging.getLogger(__name__)
 
@@ -384,12 +387,6 @@ def _record_failure(account: GitHubAccount, exc: Exception, *, now: datetime) ->
     if isinstance(exc, RateLimited):
         status = RefreshStatus(account.refresh_status)  # not the account's fault
     message = getattr(exc, "message", str(exc))
-    version = new_cache_version()
-    GitHubAccount.objects.filter(pk=account.pk).update(
-        refresh_status=status, last_error=message, last_error_at=now, cache_version=version
-    )
-    account.refresh_status, account.last_error, account.last_error_at = status, message, now
-    account.cache_version = version
-    transaction.on_commit(
-        partial(caching.account_version_publish, login=account.login, version=version)
+    account_shown_update(
+        account=account, refresh_status=status, last_error=message, last_error_at=now
     )

@@ -91,6 +91,7 @@ def _tick(*, now: datetime, limit: int) -> StaleTick:
     due = (
         RefreshJob.objects.due(now=now, grace=DUE_GRACE, lost_after=LOST_AFTER)
         .select_related("account")
+        .only("id", "login", "account__public_repos")  # all a cost estimate reads
         .order_by("created_at")[:limit]
     )
     for job in due:

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from github_stats.exceptions import AccountHidden
 from github_stats.github.client import GitHubClient
-from github_stats.github.errors import InvalidLogin, RateLimited
+from github_stats.github.errors import GitHubNotFound, InvalidLogin, RateLimited
 from github_stats.github.quota import quota_get
 from github_stats.models import GitHubAccount, JobStatus
 from github_stats.services.jobs import refresh_run_now
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         if run.busy or job is None:
             return BUSY, "skipped: a worker is refreshing it right now"
         if result is None:
-            if job.status == JobStatus.FAILED and job.error_code == "not_found":
+            if job.status == JobStatus.FAILED and job.error_code == GitHubNotFound.code:
                 return NOT_FOUND, "not found on GitHub"
             return FAILED, f"failed: {job.error or job.status}"
         if user is not None:
