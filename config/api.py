@@ -13,7 +13,6 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
-from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import URLPattern
 from ninja import NinjaAPI
@@ -21,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
 from config.api_auth import CsrfFailed, bearer_token_auth, session_csrf_auth
+from config.db_unavailable import DATABASE_ERRORS, database_unavailable_response
 from config.errors import error_response
 from config.idempotency import IdempotencyKeyInFlight, IdempotencyKeyReused, idempotency_record
 from config.ratelimits import (
@@ -171,15 +171,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(status=status, error=_CODES.get(status, "error"), message=message)
 
 
-@api.exception_handler(OperationalError)
-def database_unavailable(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+def database_unavailable(request: HttpRequest, exc: Any) -> HttpResponse:
     logger.error("database unavailable during an API call", exc_info=exc)
-    return error_response(
-        status=503,
-        error="database_unavailable",
-        message="The database is unreachable; try again shortly.",
-        headers={"Retry-After": "5"},
-    )
+    return database_unavailable_response(request)  # the pages' 503, in the JSON error shape
+
+
+for _database_error in DATABASE_ERRORS:
+    api.add_exception_handler(_database_error, database_unavailable)
 
 
 @api.exception_handler(Exception)

@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any, Literal, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django_ratelimit.core import get_usage
 
@@ -55,7 +56,15 @@ def rate_limit_hit(request: HttpRequest, *, scope: Scope) -> RateLimitUsage | No
     # it (RATELIMIT_IP_META_KEY behind a proxy, IPv6 masked to its /64).
     key = "ip" if scope == "anonymous" else "user_or_ip"
     try:
-        usage = get_usage(request, group=f"api:{scope}", key=key, rate=rate, increment=True)
+        try:
+            usage = get_usage(request, group=f"api:{scope}", key=key, rate=rate, increment=True)
+        except ImproperlyConfigured:
+            # No client address (gunicorn on a unix socket without RATELIMIT_IP_META_KEY):
+            # one shared budget for every request without one, not a lifted limit.
+            logger.warning("no client address for rate limits (scope %s)", scope)
+            usage = get_usage(
+                request, group=f"api:{scope}", key=_no_address, rate=rate, increment=True
+            )
     except Exception:
         # A cache that raises (django-redis without IGNORE_EXCEPTIONS) is the same outage as one
         # that answers None (with it).
@@ -82,6 +91,10 @@ def rate_limit_hit(request: HttpRequest, *, scope: Scope) -> RateLimitUsage | No
     if usage["should_limit"]:
         raise RateLimitExceeded(result)
     return result
+
+
+def _no_address(group: str, request: HttpRequest) -> str:
+    return "ip:unknown"
 
 
 def rate_limit_headers_set(request: HttpRequest, response: HttpResponseBase) -> None:

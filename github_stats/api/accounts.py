@@ -15,24 +15,19 @@ from github_stats.api.jobs import job_accepted, job_hand_over
 from github_stats.api.schemas import AccountOut, HistoryOut, JobOut, Login, RepoName
 from github_stats.caching import CachedResponse, Shown
 from github_stats.exceptions import NotFound
-from github_stats.models import today_utc
 from github_stats.selectors.accounts import (
     account_find,
     account_get_visible,
     account_profile,
     repository_find,
 )
-from github_stats.selectors.dashboard import (
-    FIGURE_DAYS,
-    account_figures,
-    account_languages,
-    accounts_history,
-)
+from github_stats.selectors.dashboard import account_dashboard, accounts_history
 from github_stats.selectors.repositories import (
     RepositoryDetail,
     RepoSort,
     RepoWindow,
     account_repositories,
+    account_top_repositories,
     repository_detail,
 )
 from github_stats.services.jobs import refresh_request
@@ -63,19 +58,19 @@ def account_detail(request: HttpRequest, response: HttpResponse, login: Login):
         rate_limit_hit(request, scope="refresh")
         job = refresh_request(login=login, requested_by=user)
         return job_accepted(response, job_hand_over(job, user))
-    profile = account_profile(account=account)
-    history = accounts_history(account_ids=[account.pk], days=FIGURE_DAYS, now=cached.now)
-    top = account_repositories(account=account, fork=False, limit=TOP_REPOS, with_count=False)
+    # The figures' 30 days of history (the API's history endpoint has the rest).
+    dashboard = account_dashboard(account=account, history_days=30, now=cached.now)
+    profile = dashboard.profile
+    top = account_top_repositories(account=account, limit=TOP_REPOS)
     job_id = None
     if profile.is_stale:
-        job_id = job_hand_over(refresh_request(login=account.login, requested_by=user), user).pk
+        job = refresh_request(login=account.login, requested_by=user, account=account)
+        job_id = job_hand_over(job, user).pk
     out = AccountOut(
         profile=profile,
-        figures=account_figures(
-            account=account, history=history[account.pk], today=today_utc(cached.now)
-        ),
-        languages=account_languages(account=account),
-        top_repos=top.items,
+        figures=dashboard.figures,
+        languages=dashboard.languages,
+        top_repos=top,
         fetched_at=profile.fetched_at,
         stale=profile.is_stale,
         refresh_status=profile.refresh_status,

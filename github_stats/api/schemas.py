@@ -11,8 +11,7 @@ from ninja import Path, Schema
 from pydantic import Field
 
 from github_stats.selectors.accounts import Profile
-from github_stats.selectors.compare import ComparedAccount
-from github_stats.selectors.dashboard import Figure, HistoryPoint, Languages
+from github_stats.selectors.dashboard import Dashboard, Figure, HistoryPoint, Languages
 from github_stats.selectors.repositories import RepoRow
 
 # GitHub's rules (github/names.py) published in the schema, so clients and schema checkers know
@@ -23,8 +22,9 @@ REPO_NAME_PATTERN = (
     r"^([A-Za-z0-9_-][A-Za-z0-9._-]*|\.[A-Za-z0-9_-][A-Za-z0-9._-]*|\.\.[A-Za-z0-9._-]+)$"
 )
 _LOGIN = r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*"
-# 2 to 10 logins (api/watchlist.py MAX_COMPARED), so the schema says the limit too.
-COMPARE_PATTERN = rf"^{_LOGIN}(,{_LOGIN}){{1,9}}$"
+MAX_COMPARED = 10
+# 2 to MAX_COMPARED logins: the schema says the limit, and the pattern enforces it.
+COMPARE_PATTERN = rf"^{_LOGIN}(,{_LOGIN}){{1,{MAX_COMPARED - 1}}}$"
 Login = Annotated[
     str,
     Path(description="A GitHub user or organisation login.", max_length=39, pattern=LOGIN_PATTERN),
@@ -74,7 +74,7 @@ class CompareItemOut(Schema):
     stale: bool
 
     @classmethod
-    def of(cls, account: ComparedAccount) -> CompareItemOut:
+    def of(cls, account: Dashboard) -> CompareItemOut:
         profile = account.profile
         return cls(
             profile=profile,

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.errors import ValidationError
 
 from config.errors import error_responses
 from config.idempotency import IdempotencyKey, idempotent
@@ -23,8 +22,6 @@ from github_stats.selectors.watchlist import WatchlistRow, watchlist_row, watchl
 from github_stats.services.tracking import tracking_add, tracking_remove
 
 router = Router()
-
-MAX_COMPARED = 10
 
 
 @router.get(
@@ -85,10 +82,6 @@ def compare(
     ],
 ):
     names = list(dict.fromkeys(name.lower() for name in logins.split(",")))
-    if len(names) > MAX_COMPARED:
-        raise ValidationError(
-            [{"loc": ("query", "logins"), "msg": f"At most {MAX_COMPARED} logins."}]
-        )
     # A name GitHub would not accept (the pattern cannot say "at most 39") has no data either.
     impossible = [name for name in names if not _is_login(name)]
     if impossible:

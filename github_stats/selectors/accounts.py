@@ -68,12 +68,15 @@ class Suggestion:
     avatar_url: str
 
 
-def account_find(*, login: str, tracked_by: Any = None) -> GitHubAccount | None:
-    """The stored account with this login (any case), or None if we do not have it yet; raises
-    AccountHidden if moderation hid it. Callers validate what a person typed first
+def account_find(
+    *, login: str = "", account_id: int | None = None, tracked_by: Any = None
+) -> GitHubAccount | None:
+    """The stored account with this login (any case) or this id, or None if we do not have it
+    yet; raises AccountHidden if moderation hid it. Callers validate what a person typed first
     (github/names.py), so a typo is refused before any query. With `tracked_by` (a person),
     the same query tells whether they watch it: `account.is_tracked`."""
-    accounts = GitHubAccount.objects.for_display().by_login(login)
+    accounts = GitHubAccount.objects.for_display()
+    accounts = accounts.filter(pk=account_id) if account_id else accounts.by_login(login)
     if getattr(tracked_by, "is_authenticated", False):
         mine = Tracking.objects.filter(user=tracked_by, account=OuterRef("pk"))
         accounts = accounts.annotate(is_tracked=Exists(mine))

@@ -8,27 +8,15 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from github_stats.models import GitHubAccount, today_utc
-from github_stats.selectors.accounts import Profile, account_profile
+from github_stats.models import GitHubAccount
 from github_stats.selectors.dashboard import (
     DEFAULT_HISTORY_DAYS,
     FIGURE_DAYS,
     HISTORY_RANGES,
-    Figure,
-    History,
-    Languages,
-    account_figures,
-    account_languages,
+    Dashboard,
     accounts_history,
+    dashboard_of,
 )
-
-
-@dataclass(frozen=True)
-class ComparedAccount:
-    profile: Profile
-    figures: list[Figure]
-    languages: Languages
-    history: History
 
 
 @dataclass(frozen=True)
@@ -36,7 +24,7 @@ class Comparison:
     """The stored, visible accounts in the order asked (repeats dropped), and the logins asked
     for that we do not store yet (`unknown`: a refresh may find them) or that moderation hid."""
 
-    accounts: list[ComparedAccount]
+    accounts: list[Dashboard]
     unknown: list[str]
     hidden: list[str]
     days: int
@@ -48,7 +36,6 @@ def accounts_comparison(
     """Figures, languages and `days` of history of each account. 2 queries whatever their
     number (the accounts, every snapshot), none for no logins."""
     now = now or timezone.now()
-    today = today_utc(now)
     days = days if days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
     wanted = list(dict.fromkeys(login.lower() for login in logins))
     # Hidden ones too, to say "not available" rather than queue a refresh.
@@ -69,12 +56,7 @@ def accounts_comparison(
         else {}
     )
     compared = [
-        ComparedAccount(
-            profile=account_profile(account=account, now=now),
-            figures=account_figures(account=account, history=histories[account.pk], today=today),
-            languages=account_languages(account=account),
-            history=histories[account.pk].since(days, today=today),
-        )
+        dashboard_of(account=account, history=histories[account.pk], days=days, now=now)
         for account in shown
     ]
     return Comparison(accounts=compared, unknown=unknown, hidden=hidden, days=days)

@@ -63,8 +63,9 @@ class Languages:
     by_repos: list[LanguageShare]
 
 
-# Not frozen: a watchlist reads ~2,000 of these per render, and a frozen dataclass's __init__
-# (object.__setattr__ per field) costs four times a plain one's. Nothing writes to them.
+# Not frozen: a year's history of four compared accounts is ~1,500 of these per render, and a
+# frozen dataclass's __init__ (object.__setattr__ per field) costs four times a plain one's.
+# Nothing writes to them.
 @dataclass
 class HistoryPoint:
     date: date
@@ -95,7 +96,7 @@ class History:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """Everything on /u/<login> but the repository table."""
+    """Everything on /u/<login> but the repository table (and each account compared)."""
 
     profile: Profile
     figures: list[Figure]
@@ -109,10 +110,16 @@ def account_dashboard(
     """Profile, figure cards, languages and `history_days` of history. 1 query (the
     snapshots): the rest is on the account row."""
     now = now or timezone.now()
-    today = today_utc(now)
     days = history_days if history_days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
     snapshots = accounts_history(account_ids=[account.pk], days=max(days, FIGURE_DAYS), now=now)
-    history = snapshots[account.pk]
+    return dashboard_of(account=account, history=snapshots[account.pk], days=days, now=now)
+
+
+def dashboard_of(
+    *, account: GitHubAccount, history: History, days: int, now: datetime
+) -> Dashboard:
+    """The dashboard from a history already read (reaching back `days` and FIGURE_DAYS)."""
+    today = today_utc(now)
     return Dashboard(
         profile=account_profile(account=account, now=now),
         figures=account_figures(account=account, history=history, today=today),
@@ -152,7 +159,7 @@ def account_languages(*, account: GitHubAccount) -> Languages:
 def accounts_history(
     *, account_ids: Iterable[int], days: int, now: datetime | None = None
 ) -> dict[int, History]:
-    """History for many accounts in one query (the watchlist's sparklines, compare's charts)."""
+    """History for many accounts in one query (the dashboard's, the API's, compare's charts)."""
     ids = list(account_ids)
     since = today_utc(now) - timedelta(days=days)
     points: dict[int, list[HistoryPoint]] = {pk: [] for pk in ids}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -15,6 +16,7 @@ from pydantic import Field
 
 from github_stats.models import GitHubAccount, Repository, RepositoryQuerySet
 from github_stats.selectors.accounts import Internal, Profile
+from github_stats.selectors.dashboard import DEFAULT_HISTORY_DAYS
 from github_stats.ui.formatting import safe_external_url
 from github_stats.ui.languages import LanguageShare, top_shares
 
@@ -85,6 +87,15 @@ class RepoQuery:
         if state.page > 1:
             params["page"] = str(state.page)
         return params
+
+    def dashboard_url(self, page_url: str, *, history_days: int, **changes: Any) -> str:
+        """The dashboard with this table and `history_days` of history (a `days` among
+        `changes` replaces it), defaults left out: every link short and shareable."""
+        days = int(changes.pop("days", history_days))
+        params = self.params(**changes)
+        if days != DEFAULT_HISTORY_DAYS:
+            params["days"] = str(days)
+        return f"{page_url}?{urlencode(params)}" if params else page_url
 
 
 @dataclass(frozen=True)
@@ -181,14 +192,18 @@ def account_repositories(
     archived: bool | None = None,
     limit: int = 30,
     offset: int = 0,
-    with_count: bool = True,
 ) -> RepoWindow:
     """Any window of the repositories (the API): every one by default; `fork`/`archived` True
-    or False keep only those that are or are not. 2 queries, 1 without the count."""
+    or False keep only those that are or are not. 2 queries (the window, the count)."""
     repos = _repositories(account, fork=fork, archived=archived)
     window = repos.order_by(*_ORDER[sort])[offset : offset + limit]
-    items = [_row(values, account.login) for values in window]
-    return RepoWindow(items=items, count=repos.count() if with_count else len(items))
+    return RepoWindow(items=[_row(v, account.login) for v in window], count=repos.count())
+
+
+def account_top_repositories(*, account: GitHubAccount, limit: int) -> list[RepoRow]:
+    """The most starred own repositories (not forks). 1 query."""
+    top = _repositories(account, fork=False, archived=None).order_by(*_ORDER["stars"])[:limit]
+    return [_row(values, account.login) for values in top]
 
 
 def repository_detail(*, repository: Repository, owner: Profile) -> RepositoryDetail:

@@ -15,6 +15,7 @@ from pydantic import Field
 from github_stats.models import AccountSnapshot, GitHubAccount, Tracking, today_utc
 from github_stats.selectors.accounts import Internal, Named, Profile, account_profile
 from github_stats.selectors.dashboard import CHANGE_SLACK_DAYS, point_on_or_before
+from github_stats.ui.formatting import safe_external_url
 
 WATCHLIST_DAYS = 30
 WatchlistSort = Literal["added", "name", "followers", "stars", "forks", "repos", "change"]
@@ -152,20 +153,19 @@ def _trackings(user: Any) -> Any:
 
 def _row(tracking: Tracking, *, now: datetime) -> WatchlistRow:
     account = tracking.account
-    profile = account_profile(account=account, now=now)
     return WatchlistRow(
-        login=profile.login,
-        kind=profile.kind,
-        name=profile.name,
-        avatar_url=profile.avatar_url,
+        login=account.login,
+        kind=account.kind,
+        name=account.name,
+        avatar_url=safe_external_url(account.avatar_url),
         followers=account.followers,
         public_repos=account.public_repos,
         stars=account.total_stars,
         forks=account.total_forks,
-        fetched_at=profile.fetched_at,
-        stale=profile.is_stale,
+        fetched_at=account.fetched_at,
+        stale=account.is_stale(now),
         tracked_since=tracking.created_at,
         account_id=account.pk,
-        cache_version=profile.cache_version,
-        stale_at=profile.stale_at,
+        cache_version=account.cache_version,
+        stale_at=account.stale_at(),
     )

@@ -3,7 +3,7 @@
 from http import HTTPStatus
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 
 from tests.api.openapi import assert_matches_schema
@@ -32,11 +32,11 @@ def test_an_unsupported_method_is_405_in_the_error_shape(api):
     assert response["Allow"] == "GET"
 
 
-def _database_down(execute, sql, params, many, context):
-    raise OperationalError("server closed the connection unexpectedly")
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_database_unavailable_is_503(api, error):
+    def _database_down(execute, sql, params, many, context):
+        raise error("server closed the connection unexpectedly")
 
-
-def test_database_unavailable_is_503(api):
     # Fails at the driver boundary, as a dead PostgreSQL does: after authentication.
     with connection.execute_wrapper(_database_down):
         response = api.get("/api/v1/watchlist")

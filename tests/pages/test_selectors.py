@@ -20,6 +20,7 @@ from github_stats.selectors.repositories import (
     RepoQuery,
     account_repositories,
     account_repositories_page,
+    account_top_repositories,
     repository_detail,
 )
 from github_stats.selectors.watchlist import watchlist_rows, watchlist_sorted, watchlist_trends
@@ -145,8 +146,8 @@ def test_any_window_of_the_repositories_for_the_api(django_assert_num_queries):
     only_forks = account_repositories(account=account, fork=True)
     assert [r.name for r in only_forks.items] == ["r4"]
     with django_assert_num_queries(1):
-        top = account_repositories(account=account, fork=False, limit=2, with_count=False)
-    assert [r.name for r in top.items] == ["r3", "r2"]
+        top = account_top_repositories(account=account, limit=2)
+    assert [r.name for r in top] == ["r3", "r2"]
 
 
 def test_repo_query_parse_never_raises():
