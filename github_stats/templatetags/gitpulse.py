@@ -6,7 +6,6 @@
   {% moment account.fetched_at %}
         → <time datetime="…" title="2026-11-22 14:03 UTC" data-relative>today, 14:03 UTC</time>
           (static/js/times.js tells it as "12 minutes ago" in the browser)
-  {{ account.blog|safe_url }}   → the URL if http(s), else ""
   {% row_url "account_dashboard" row.login %}   → {% url %} for links in every row of a table
   {% history_chart history "total_stars" login %}, {% sparkline values label %},
   {% language_chart shares chart_id title unit %}   → SVG drawn by github_stats/ui/svg.py
@@ -17,9 +16,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -27,7 +26,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from github_stats.models import today_utc
 from github_stats.selectors.dashboard import (
-    DEFAULT_HISTORY_DAYS,
     METRIC_CHART_LABELS,
     History,
     Metric,
@@ -38,7 +36,6 @@ from github_stats.ui.formatting import (
     compact_number,
     exact_time,
     moment_text,
-    safe_external_url,
     signed_compact,
 )
 from github_stats.ui.languages import LANGUAGE_COLORS, LanguageShare
@@ -68,18 +65,6 @@ def trend(value: int | None) -> str:
     if not isinstance(value, int) or value == 0:
         return "flat"
     return "up" if value > 0 else "down"
-
-
-@register.filter
-def safe_url(value: str | None) -> str:
-    return safe_external_url(value)
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1%}"
 
 
 @register.filter
@@ -114,7 +99,8 @@ def row_url(name: str, *args: object) -> str:
     """`{% url %}` for the links repeated in every row of a table (fifty on a watchlist):
     reverse() costs ~25 µs a call and its answer depends only on these arguments, the script
     prefix and the URLconf, so it is remembered."""
-    return _reversed(get_script_prefix(), get_urlconf(), name, tuple(str(arg) for arg in args))
+    urlconf = get_urlconf() or settings.ROOT_URLCONF  # what reverse() would use, in the key
+    return _reversed(get_script_prefix(), urlconf, name, tuple(str(arg) for arg in args))
 
 
 @lru_cache(maxsize=8192)
@@ -167,8 +153,4 @@ def dashboard_url(page_url: str, query: RepoQuery, history_days: int, **changes:
     """The dashboard with the table and the history in this state, some of it changed:
     `{% dashboard_url page_url repos.query history_days sort="name" page=1 %}`. Defaults are
     left out, so every link is short and shareable."""
-    days = int(changes.pop("days", history_days))
-    params = query.params(**changes)
-    if days != DEFAULT_HISTORY_DAYS:
-        params["days"] = str(days)
-    return f"{page_url}?{urlencode(params)}" if params else page_url
+    return query.dashboard_url(page_url, history_days=history_days, **changes)

@@ -39,10 +39,10 @@ from github_stats.selectors.dashboard import (
     Metric,
 )
 from github_stats.selectors.watchlist import watchlist_profiles
-from github_stats.services.jobs import refresh_request
 from github_stats.ui.charts import Series, line_chart
-from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx, signed_in
-from github_stats.views.problems import PROBLEM_ERRORS, Problem, job_problem, problem_for
+from github_stats.views.fetching import refresh_queue
+from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx
+from github_stats.views.problems import Problem, job_problem
 
 TEMPLATE = "github_stats/compare.html"
 MIN_ACCOUNTS = 2
@@ -99,8 +99,9 @@ class CompareQuery:
     def with_logins(self, logins: tuple[str, ...] | list[str]) -> CompareQuery:
         return replace(self, logins=tuple(sorted(set(logins)))[:MAX_ACCOUNTS])
 
-    def url(self, **changes: Any) -> str:
-        """The canonical URL of this state (defaults left out, so short links stay short)."""
+    def url(self, *, add: str = "", **changes: Any) -> str:
+        """The canonical URL of this state (defaults left out, so short links stay short);
+        `add` asks for one more account (the add box's parameter)."""
         state = replace(self, **changes) if changes else self
         params: dict[str, str] = {}
         if state.logins:
@@ -109,6 +110,8 @@ class CompareQuery:
             params["metric"] = state.metric
         if state.days != DEFAULT_HISTORY_DAYS:
             params["days"] = str(state.days)
+        if add:
+            params["add"] = add
         base = reverse("compare")
         # Commas stay readable in a shared link.
         return f"{base}?{urlencode(params, safe=',')}" if params else base
@@ -135,12 +138,9 @@ def _pending(request: HtmxHttpRequest, login: str, jobs: dict[str, RefreshJob]) 
     """The poll names the job it watches: a finished one is reported, not queued again."""
     job = jobs.get(login)
     if job is None:
-        try:
-            job = refresh_request(login=login, requested_by=signed_in(request))
-        except PROBLEM_ERRORS as exc:
-            return Pending(login, problem=problem_for(exc))
-        # Inline tasks (no worker) have run the job by now: read its outcome.
-        job = refresh_job_get(job_id=job.pk) or job
+        job, problem = refresh_queue(request, login)
+        if job is None:
+            return Pending(login, problem=problem)
     if job.status == JobStatus.FAILED:
         problem = job_problem(job)
         if job.error_code == "not_found":
@@ -199,12 +199,10 @@ def _context(
 
     return {
         "query": query,
-        "comparison": comparison,
         "accounts": accounts,
         "pending": pending,
         "figure_rows": _figure_rows(comparison),
         "metric_label": metric_label,
-        "metric_key": metric_key,
         "metrics": [
             (key, METRIC_CHART_LABELS[metric], query.url(metric=key))
             for key, metric in METRICS.items()
@@ -346,9 +344,11 @@ def _comparison_with_fetches(
     return comparison, pending, f"{canonical}{'&' if '?' in canonical else '?'}{job_params}"
 
 
-def _quick_picks(request: HtmxHttpRequest, query: CompareQuery) -> list[Profile]:
-    """What this person watches, on a page with too few accounts to compare (one query)."""
+def _quick_picks(request: HtmxHttpRequest, query: CompareQuery) -> list[tuple[Profile, str]]:
+    """What this person watches, on a page with too few accounts to compare (one query), each
+    with the URL of this comparison with it added."""
     if len(query.logins) >= MIN_ACCOUNTS:
         return []
     watched = watchlist_profiles(user=request.user)
-    return [profile for profile in watched if profile.login.lower() not in query.logins][:8]
+    picks = [profile for profile in watched if profile.login.lower() not in query.logins][:8]
+    return [(profile, query.url(add=profile.login)) for profile in picks]

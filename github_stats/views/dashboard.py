@@ -86,7 +86,8 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         # region's links out of band so both keep carrying the whole state in their URLs.
         context = _context(request, lookup, query=query, days=days, parts=target)
         response = TemplateResponse(request, f"{TEMPLATE}#{target}_swap", context)
-        return push_url(response, _canonical_url(context))
+        shown: RepoQuery = context["repo_query"]  # the page the table landed on
+        return push_url(response, shown.dashboard_url(context["page_url"], history_days=days))
 
     context = _context(request, lookup, query=query, days=days)
     response = TemplateResponse(request, TEMPLATE, context)
@@ -111,7 +112,7 @@ def account_refresh(request: HtmxHttpRequest, login: str) -> HttpResponse:
     found = _stored_account(request, login)
     if not isinstance(found, GitHubAccount):
         return found
-    job, problem = refresh_queue(request, found.login)
+    job, problem = refresh_queue(request, found.login, account=found)
     url = reverse("account_dashboard", kwargs={"login": found.login})
     if not request.htmx:
         if problem is not None:
@@ -191,9 +192,7 @@ def _context(
         "history_ranges": HISTORY_RANGES,
         "default_history_days": DEFAULT_HISTORY_DAYS,
         "is_tracked": account_is_tracked(user=request.user, account=account) if not parts else None,
-        "job": lookup.job_in_flight,
-        "job_problem": lookup.job_problem,
-        "poll_seconds": lookup.poll_seconds,
+        **lookup.poll_context(),
         "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
     }
 
@@ -201,13 +200,11 @@ def _context(
 def _without_account(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResponse:
     """A first visit: what stopped the fetch, or the progress panel that polls it."""
     if lookup.problem is not None:
-        response = render_problem(request, TEMPLATE, lookup.problem, login=lookup.login)
-        return poll_ended(response) if lookup.polling else response
+        return render_problem(request, TEMPLATE, lookup.problem, login=lookup.login)
     context = {
         "login": lookup.login,
-        "job": lookup.job,
-        "job_problem": lookup.job_problem,
-        "poll_seconds": lookup.poll_seconds,
+        **lookup.poll_context(),
+        "job": lookup.job,  # the progress panel shows a job that ended too (how it failed)
         "page_url": reverse("account_dashboard", kwargs={"login": lookup.login}),
     }
     if lookup.polling:
@@ -222,9 +219,7 @@ def _refresh_status(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResp
     context = {
         "login": account.login,
         "profile": account_profile(account=account),
-        "job": lookup.job_in_flight,
-        "job_problem": lookup.job_problem,
-        "poll_seconds": lookup.poll_seconds,
+        **lookup.poll_context(),
         "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
     }
     return TemplateResponse(request, f"{TEMPLATE}#refresh", context)
@@ -262,10 +257,3 @@ def _state(query: RepoQuery, days: int) -> str:
     params = query.params()
     params["days"] = str(days)
     return urlencode(params)
-
-
-def _canonical_url(context: dict[str, Any]) -> str:
-    params = context["repo_query"].params()
-    if context["history_days"] != DEFAULT_HISTORY_DAYS:
-        params["days"] = str(context["history_days"])
-    return f"{context['page_url']}?{urlencode(params)}" if params else context["page_url"]

@@ -2,14 +2,17 @@
 account and repository pages.
 
 A page that has no data (or stale data) queues a RefreshJob and shows a poller that asks the
-same URL with `?job=<id>` every second. While the job runs the answer is the poller again; when
+same URL with `?job=<id>` (every second; every 15 while GitHub's rate limit holds the job).
+While the job runs the answer is the poller again; when
 it ends it is the page's main partial, retargeted over the page body so the data swaps in.
 Without JavaScript the progress page reloads itself the same way (a <noscript> refresh).
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 from github_stats.exceptions import AccountHidden
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob
@@ -49,6 +52,14 @@ class AccountLookup:
     def poll_seconds(self) -> int:
         return poll_seconds(self.job is not None and self.job.is_rate_limited)
 
+    def poll_context(self) -> dict[str, Any]:
+        """What the templates' poller and refresh status read."""
+        return {
+            "job": self.job_in_flight,
+            "job_problem": self.job_problem,
+            "poll_seconds": self.poll_seconds,
+        }
+
 
 def account_lookup(
     request: HtmxHttpRequest, login: str, *, refresh_if_stale: bool = True
@@ -70,13 +81,15 @@ def account_lookup(
             if job is None:
                 return lookup
         if job.status == JobStatus.SUCCEEDED and job.account_id is not None:
-            lookup.account = GitHubAccount.objects.visible().filter(pk=job.account_id).first()
+            # Just stored by a job that ran inline; hidden meanwhile is as good as not stored.
+            with suppress(AccountHidden):
+                lookup.account = account_find(account_id=job.account_id, tracked_by=request.user)
         if lookup.account is None and job.status == JobStatus.FAILED:
             lookup.problem = job_problem(job)
         return lookup
     if job is None and refresh_if_stale and account.is_stale():
         # Show what we have at once, marked stale, and queue a refresh that the page polls.
-        lookup.job, _ = refresh_queue(request, account.login)
+        lookup.job, _ = refresh_queue(request, account.login, account=account)
         if lookup.job is not None and lookup.job.is_finished:
             account.refresh_from_db()
     elif lookup.polling and job is not None and job.is_finished:
@@ -84,10 +97,13 @@ def account_lookup(
     return lookup
 
 
-def refresh_queue(request: HtmxHttpRequest, login: str) -> tuple[RefreshJob | None, Problem | None]:
-    """Queue a refresh for the person asking; the job, or what stopped it."""
+def refresh_queue(
+    request: HtmxHttpRequest, login: str, *, account: GitHubAccount | None = None
+) -> tuple[RefreshJob | None, Problem | None]:
+    """Queue a refresh for the person asking (of `account` when the caller has read it); the
+    job, or what stopped it."""
     try:
-        job = refresh_request(login=login, requested_by=signed_in(request))
+        job = refresh_request(login=login, requested_by=signed_in(request), account=account)
     except PROBLEM_ERRORS as exc:
         return None, problem_for(exc)
     # Without a worker (inline tasks) the job has already run: read how it ended.

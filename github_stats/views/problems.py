@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from github_stats.exceptions import AccountHidden
 from github_stats.github.errors import ShownError
 from github_stats.models import JobStatus, RefreshJob
-from github_stats.views.htmx import HtmxHttpRequest
+from github_stats.views.htmx import HtmxHttpRequest, poll_ended
 
 # Everything a service or selector raises for a person to read.
 PROBLEM_ERRORS = (ShownError,)
@@ -92,7 +92,9 @@ def render_problem(
     request: HtmxHttpRequest, template: str, problem: Problem, **context: Any
 ) -> TemplateResponse:
     if request.htmx:
-        # Inside a fragment, a 200 so htmx swaps the message in (it ignores 4xx bodies).
-        return TemplateResponse(request, f"{template}#main", {"problem": problem, **context})
+        # A 200 so htmx swaps the message in (it ignores 4xx bodies), and into the page's main
+        # region whatever the request targeted (a button, the table, a poller).
+        main = TemplateResponse(request, f"{template}#main", {"problem": problem, **context})
+        return poll_ended(main)
     context = {"problem": problem, **context}
     return TemplateResponse(request, template, context, status=problem.status)

@@ -47,12 +47,11 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
 
     lookup = account_lookup(request, owner, refresh_if_stale=False)
     if lookup.problem is not None and lookup.account is None:
-        response = render_problem(request, TEMPLATE, lookup.problem, **base)
-        return poll_ended(response) if lookup.polling else response
+        return render_problem(request, TEMPLATE, lookup.problem, **base)
     account = lookup.account
     found = _find(account, repo)
     if found is None and account is not None and lookup.job is None and account.is_stale():
-        lookup.job, problem = refresh_queue(request, account.login)
+        lookup.job, problem = refresh_queue(request, account.login, account=account)
         if problem is not None and problem.code != "rate_limited":
             return render_problem(request, TEMPLATE, problem, **base)
         if lookup.job is not None and lookup.job.is_finished:
@@ -60,7 +59,7 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
             found = _find(account, repo)
 
     if found is None and lookup.job_in_flight is not None:
-        context = {**base, **_progress(lookup)}
+        context = {**base, **lookup.poll_context()}
         if lookup.polling:
             return TemplateResponse(request, f"{TEMPLATE}#progress", context)
         return TemplateResponse(request, TEMPLATE, context, status=HTTPStatus.ACCEPTED)
@@ -71,8 +70,7 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
             "No such repository",
             f"{owner_login} has no public repository called {repo}.",
         )
-        response = render_problem(request, TEMPLATE, missing, **base)
-        return poll_ended(response) if lookup.polling else response
+        return render_problem(request, TEMPLATE, missing, **base)
 
     profile = account_profile(account=account)
     context = {**base, "login": account.login, "repository": repository_detail(
@@ -86,11 +84,3 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
 
 def _find(account: GitHubAccount | None, name: str) -> Repository | None:
     return repository_find(owner=account, name=name) if account is not None else None
-
-
-def _progress(lookup: Any) -> dict[str, Any]:
-    return {
-        "job": lookup.job_in_flight,
-        "job_problem": lookup.job_problem,
-        "poll_seconds": lookup.poll_seconds,
-    }
