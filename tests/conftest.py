@@ -1,8 +1,23 @@
+"""Fixtures for every test: a clean cache, people and clients, and the fake GitHub of
+tests/fakegithub with the fixtures that refresh against it.
+
+Each fixture is defined here once: a session fixture imported into another conftest or test
+module would be a second definition, with its own server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.fakegithub import FakeGitHub
+
+# Short enough that a "slow" fault (2 s by default) times out quickly, long enough for a
+# loaded CI machine to answer a 2,500-repository page.
+TEST_TIMEOUT = (1.0, 0.5)
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +47,51 @@ def client_logged_in(client: Client, user) -> Client:
 @pytest.fixture
 def csrf_client() -> Client:
     return Client(enforce_csrf_checks=True)
+
+
+# --- The fake GitHub ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fake_github_server() -> Iterator[FakeGitHub]:
+    """One server for the session (a socket per test would cost more than the tests)."""
+    with FakeGitHub() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_github(fake_github_server: FakeGitHub, settings) -> Iterator[FakeGitHub]:
+    """The server reset for this test, and the settings pointing at it (its shared quota state
+    is cleared with the cache, above)."""
+    fake_github_server.reset()
+    settings.GITHUB_API_URL = fake_github_server.url
+    settings.GITHUB_TOKEN = ""
+    settings.GITHUB_RETRY_BASE_SECONDS = 0.0
+    settings.GITHUB_CONNECT_TIMEOUT, settings.GITHUB_READ_TIMEOUT = TEST_TIMEOUT
+    yield fake_github_server
+    fake_github_server.reset()
+
+
+@pytest.fixture
+def refresh(fake_github: FakeGitHub, django_capture_on_commit_callbacks) -> Callable:
+    """Refresh an account for real, as Refresh or the scheduler does: its RefreshJob, run
+    inline against the fake GitHub over HTTP, and everything queued on commit (the task, then
+    the new cache version) carried out."""
+    from github_stats.models import GitHubAccount, JobStatus
+    from github_stats.services.jobs import refresh_request
+
+    def run(login: str) -> GitHubAccount:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = refresh_request(login=login)
+        job.refresh_from_db()
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        return GitHubAccount.objects.get(pk=job.account_id)
+
+    return run
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks) -> Callable:
+    """`with committed(): ...` runs what the block queued for after its commit (the tests'
+    transaction never commits), as production's commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

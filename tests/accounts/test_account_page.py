@@ -49,6 +49,17 @@ def test_account_page_links_to_deleting_the_account(client_logged_in: Client):
     assert 'href="/settings/delete/"' in client_logged_in.get("/settings/").content.decode()
 
 
+def test_the_old_account_address_moved_permanently_to_settings(client_logged_in: Client, user):
+    # /account/ was the person's page before /settings/: old bookmarks still arrive.
+    response = client_logged_in.get("/account/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/settings/"
+    delete = client_logged_in.get("/account/delete/")
+    assert delete.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert delete["Location"] == "/settings/delete/"
+    assert User.objects.filter(pk=user.pk).exists()  # a GET of the old address deletes nothing
+
+
 def test_account_page_is_a_constant_number_of_queries(
     client_logged_in: Client, user, django_assert_num_queries
 ):

@@ -1,6 +1,6 @@
 """Clients for the API: real tokens from allauth's login endpoint, or a signed-in browser
 session with CSRF enforced. GitHub is the fake server of tests/fakegithub (its fixtures are
-shared from tests/github_stats/conftest.py)."""
+in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.github_stats.conftest import fake_github, fake_github_server  # noqa: F401
 
 LOGIN_URL = "/_allauth/app/v1/auth/login"
 REFRESH_URL = "/_allauth/app/v1/tokens/refresh"

@@ -8,26 +8,11 @@ from django.test import Client, RequestFactory, override_settings
 
 from config.ratelimits import RateLimitUnavailable, rate_limit_hit
 from tests.api.openapi import assert_matches_schema
+from tests.pages.cache_helpers import dead_redis
 from tests.pages.factories import GitHubAccountFactory
 
 ME = "/api/v1/me"
 LIMITS = {"default": "3/m", "refresh": "2/m", "anonymous": "2/m"}
-
-
-def dead_redis(*, ignore_exceptions: bool = True) -> dict:
-    """A django-redis cache on a closed port: what production sees while Redis is down
-    (production sets IGNORE_EXCEPTIONS)."""
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.2,
-                "SOCKET_TIMEOUT": 0.2,
-                "IGNORE_EXCEPTIONS": ignore_exceptions,
-            },
-        }
-    }
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from http import HTTPStatus
 
 import pytest
 
-from github_stats.models import GitHubAccount
 from github_stats.services.moderation import account_hide, account_unhide
-from tests.pages.conftest import committed, refresh  # noqa: F401 - the fixtures
+from tests.pages.cache_helpers import behind_the_caches_back
 
 pytestmark = pytest.mark.django_db
 
@@ -17,20 +16,16 @@ COMPARE = "/api/v1/compare?logins=api-org,api-other"
 
 
 @pytest.fixture
-def account(fake_github, refresh):  # noqa: F811 - the fixture
+def account(fake_github, refresh):
     fake_github.state.add_org("api-org", repos=3, name="Api Org")
     fake_github.state.add_user("api-other", repos=2, name="Api Other")
     refresh("api-other")
     return refresh("api-org")
 
 
-def _behind_the_caches_back(account: GitHubAccount, **fields) -> None:
-    GitHubAccount.objects.filter(pk=account.pk).update(**fields)
-
-
 def test_an_answer_is_shared_between_people(api, api_for, account, django_assert_num_queries):
     assert api.get(DETAIL).json()["profile"]["name"] == "Api Org"
-    _behind_the_caches_back(account, name="Changed behind the cache")
+    behind_the_caches_back(account, name="Changed behind the cache")
     other = api_for()
     # Only the other person's token user: the answer is the one the first person got.
     with django_assert_num_queries(1):
@@ -39,7 +34,7 @@ def test_an_answer_is_shared_between_people(api, api_for, account, django_assert
     assert answer.json()["profile"]["name"] == "Api Org"
 
 
-def test_a_real_refresh_replaces_the_answer(api, account, fake_github, refresh):  # noqa: F811
+def test_a_real_refresh_replaces_the_answer(api, account, fake_github, refresh):
     api.get(DETAIL)
     fake_github.state.update_account("api-org", location="What the refresh stored.")
     assert api.get(DETAIL).json()["profile"]["location"] != "What the refresh stored."
@@ -49,7 +44,7 @@ def test_a_real_refresh_replaces_the_answer(api, account, fake_github, refresh):
     assert api.get(DETAIL).json()["profile"]["location"] == "What the refresh stored."
 
 
-def test_hiding_replaces_a_cached_answer_with_404(api, user, account, committed):  # noqa: F811
+def test_hiding_replaces_a_cached_answer_with_404(api, user, account, committed):
     api.get(DETAIL)
     with committed():
         account_hide(account=account, reason="Spam", actor=user)
@@ -61,12 +56,7 @@ def test_hiding_replaces_a_cached_answer_with_404(api, user, account, committed)
     assert api.get(DETAIL).status_code == HTTPStatus.OK
 
 
-def test_a_refresh_of_either_account_replaces_the_comparison(
-    api,
-    account,
-    fake_github,
-    refresh,  # noqa: F811
-):
+def test_a_refresh_of_either_account_replaces_the_comparison(api, account, fake_github, refresh):
     before = api.get(COMPARE).json()
     fake_github.state.update_account("api-other", name="Renamed Other")
     refresh("api-other")
@@ -80,7 +70,7 @@ def test_a_version_the_cache_lost_is_a_miss_then_adopted(api, account, django_as
 
     api.get(DETAIL)
     cache.delete("github_stats:version:api-org")  # evicted, or Redis restarted
-    _behind_the_caches_back(account, name="Read afresh")
+    behind_the_caches_back(account, name="Read afresh")
     assert api.get(DETAIL).json()["profile"]["name"] == "Read afresh"
     # The version came back from the row just read: the next answer is a hit again.
     with django_assert_num_queries(1):

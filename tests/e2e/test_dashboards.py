@@ -15,14 +15,8 @@ from github_stats.models import AccountSnapshot, GitHubAccount, Tracking, today_
 from github_stats.services.jobs import refresh_job_create, refresh_job_run
 from tests.e2e.helpers import MOBILE_VIEWPORT, assert_no_horizontal_scroll
 from tests.fakegithub import HOSTILE_SCRIPT, FakeGitHub
-from tests.github_stats import conftest as github_fixtures
 
 pytestmark = pytest.mark.e2e
-
-# The fake GitHub of tests/github_stats (one server per session, reset and wired into the
-# settings for each test).
-fake_github_server = github_fixtures.fake_github_server
-fake_github = github_fixtures.fake_github
 
 EMPTY_WATCHLIST = "You are not watching any account yet"
 

@@ -17,7 +17,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from github_stats.github.quota import quota_from_headers, quota_record
 from github_stats.metrics import github_response_hook
 from github_stats.models import JobStatus
-from tests.github_stats.conftest import fake_github, fake_github_server  # noqa: F401
 from tests.github_stats.factories import RefreshJobFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +175,7 @@ def test_github_quota_remaining_and_reset(metrics_token):
 
 def test_github_responses_are_counted_by_status_through_the_session_hook(
     metrics_token,
-    fake_github,  # noqa: F811
+    fake_github,
 ):
     fake_github.state.add_user("octocat")
     session = requests.Session()
@@ -190,7 +189,7 @@ def test_github_responses_are_counted_by_status_through_the_session_hook(
 
 def test_the_github_client_reports_every_answer_to_the_metrics(
     metrics_token,
-    fake_github,  # noqa: F811
+    fake_github,
 ):
     from github_stats.github.client import GitHubClient
     from github_stats.github.errors import GitHubNotFound

@@ -50,11 +50,25 @@ class TrackingFactory(stored.TrackingFactory):
     account = factory.SubFactory(GitHubAccountFactory)
 
 
-def snapshots_for(account, *, days: int, stars_from: int = 100, step: int = 2) -> None:
-    """One snapshot a day for `days` days up to today, stars growing by `step` a day; the
-    account's totals are today's, as a refresh leaves them."""
+def snapshots_for(
+    account,
+    *,
+    days: int,
+    stars_from: int = 100,
+    step: int = 2,
+    forks_from: int = 20,
+    forks_every: int = 10,
+    followers_step: int = 1,
+) -> None:
+    """One snapshot a day for `days` days up to today: stars growing by `step` a day, one fork
+    more every `forks_every` days (0: never), followers growing by `followers_step` a day up to
+    the account's (never below 0). The account's totals are today's, as a refresh leaves them."""
     today = today_utc()
-    last_stars, last_forks = stars_from + (days - 1) * step, 20 + (days - 1) // 10
+
+    def forks(index: int) -> int:
+        return forks_from + (index // forks_every if forks_every else 0)
+
+    last_stars, last_forks = stars_from + (days - 1) * step, forks(days - 1)
     GitHubAccount.objects.filter(pk=account.pk).update(
         total_stars=last_stars, total_forks=last_forks
     )
@@ -63,11 +77,11 @@ def snapshots_for(account, *, days: int, stars_from: int = 100, step: int = 2) -
         AccountSnapshot(
             account=account,
             date=today - timedelta(days=days - 1 - i),
-            followers=account.followers - (days - 1 - i),
+            followers=max(account.followers - followers_step * (days - 1 - i), 0),
             following=account.following,
             public_repos=account.public_repos,
             total_stars=stars_from + i * step,
-            total_forks=20 + i // 10,
+            total_forks=forks(i),
         )
         for i in range(days)
     )

@@ -5,23 +5,10 @@ from http import HTTPStatus
 
 import pytest
 
+from tests.pages.cache_helpers import dead_redis
 from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, snapshots_for
 
 pytestmark = pytest.mark.django_db
-
-# A django-redis cache on a closed port, configured as production is (errors ignored).
-REDIS_DOWN = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:9/0",
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 0.2,
-            "SOCKET_TIMEOUT": 0.2,
-            "IGNORE_EXCEPTIONS": True,
-        },
-    }
-}
 
 
 def test_pages_render_from_the_database_when_the_cache_is_down(
@@ -30,7 +17,7 @@ def test_pages_render_from_the_database_when_the_cache_is_down(
     account = GitHubAccountFactory(login="no-cache")
     RepositoryFactory(owner=account, name="still-here")
     snapshots_for(account, days=5)
-    settings.CACHES = REDIS_DOWN
+    settings.CACHES = dead_redis()  # errors ignored, as production
     client.force_login(user)  # the session lives in the database (cached_db)
     response = client.get("/u/no-cache")
     assert response.status_code == HTTPStatus.OK

@@ -4,51 +4,29 @@ the (canonical, shareable) state; bad input is a message, never a 500."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
 
-from github_stats.models import AccountSnapshot, GitHubAccount, JobStatus, RefreshJob, today_utc
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob
 from github_stats.services.jobs import refresh_job_create
 from tests.fakegithub import HOSTILE_SCRIPT, HOSTILE_SVG, FakeGitHub
-from tests.github_stats import conftest as github_fixtures
 from tests.github_stats.factories import GitHubAccountFactory, RepositoryFactory, TrackingFactory
+from tests.pages.factories import snapshots_for
 
 pytestmark = pytest.mark.django_db
 
-# The fake GitHub of tests/github_stats (one server per session, reset and wired into the
-# settings for each test).
-fake_github_server = github_fixtures.fake_github_server
-fake_github = github_fixtures.fake_github
-
 URL = "/compare/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "compare-body"}
-
-
-def snapshots(account, *, days: int = 91, stars_from: int = 100, step: int = 2) -> None:
-    """As a refresh a day would have left them: the account's totals are today's."""
-    today = today_utc()
-    GitHubAccount.objects.filter(pk=account.pk).update(total_stars=stars_from + (days - 1) * step)
-    AccountSnapshot.objects.bulk_create(
-        AccountSnapshot(
-            account=account,
-            date=today - timedelta(days=days - 1 - i),
-            followers=account.followers,
-            public_repos=account.public_repos,
-            total_stars=stars_from + i * step,
-            total_forks=3,
-        )
-        for i in range(days)
-    )
 
 
 def stored(login: str, **fields) -> GitHubAccount:
     account = GitHubAccountFactory(login=login, **fields)
     RepositoryFactory(owner=account, language="Python", stars=40)
     RepositoryFactory(owner=account, language="Go", stars=2)
-    snapshots(account)
+    # 91 days of stars growing by 2 a day; followers and forks unchanged
+    snapshots_for(account, days=91, forks_from=3, forks_every=0, followers_step=0)
     return account
 
 

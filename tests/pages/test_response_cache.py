@@ -1,7 +1,8 @@
 """The one cache layer as people meet it (github_stats/caching.py): a page seen a moment ago is
 served whole from the cache until something it shows changes, and every such change is made
 the way production makes it (a real refresh against the fake GitHub, moderation, Track and
-Untrack through the pages and the API), never by poking the cache."""
+Untrack through the pages and the API), never by poking the cache. (Only a lost version is
+made by hand, as an eviction or a Redis restart would lose it.)"""
 
 import time
 from datetime import timedelta
@@ -12,15 +13,19 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from github_stats.models import GitHubAccount, RefreshJob, Tracking
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository, Tracking
 from github_stats.services.moderation import account_hide, account_unhide
 from tests.factories import UserFactory
+from tests.pages.cache_helpers import behind_the_caches_back, response_keys
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/u/page-org"
 WATCHLIST = "/watchlist/"
+REPO = "/r/page-org/cached-repo"
 SCRIPT = '<script>alert("x")</script>'
+# A CSRF secret (the csrftoken cookie's format: 32 letters and digits).
+CSRF_SECRET = "abcdefghijklmnopqrstuvwxyz012345"
 
 
 @pytest.fixture
@@ -29,28 +34,17 @@ def account(fake_github, refresh):
     return refresh("page-org")
 
 
-def _behind_the_caches_back(account: GitHubAccount, **fields) -> None:
-    """A change nobody announces (no new cache version): only a page rendered afresh shows it."""
-    GitHubAccount.objects.filter(pk=account.pk).update(**fields)
-
-
 def _served_twice(client: Client, path: str = PAGE) -> str:
     """The page as a second visit gets it (the first may carry a message, never cached)."""
     client.get(path)
     return client.get(path).content.decode()
 
 
-def _response_keys() -> list[str]:
-    if hasattr(cache, "keys"):  # django-redis
-        return list(cache.keys("github_stats:response:*"))
-    return [key for key in cache._cache if "github_stats:response:" in key]
-
-
 def test_the_second_visit_is_served_from_the_cache(
     client_logged_in, account, django_assert_num_queries
 ):
     client_logged_in.get(PAGE)
-    _behind_the_caches_back(account, bio="Rewritten behind the cache.")
+    behind_the_caches_back(account, bio="Rewritten behind the cache.")
     # The user (the session comes from the cache too); one cache round trip for the page and
     # its account's version.
     with django_assert_num_queries(1):
@@ -68,6 +62,40 @@ def test_a_real_refresh_replaces_the_page(client_logged_in, account, fake_github
     refresh("page-org")
 
     assert "What the refresh stored." in client_logged_in.get(PAGE).content.decode()
+
+
+@pytest.fixture
+def repository(account, fake_github, refresh) -> Repository:
+    fake_github.state.add_repo("page-org", "cached-repo", stars=41, description="Kept here.")
+    refresh("page-org")
+    return Repository.objects.get(owner=account, name="cached-repo")
+
+
+def test_the_second_visit_of_a_repository_page_is_served_from_the_cache(
+    client_logged_in, repository, django_assert_num_queries
+):
+    first = client_logged_in.get(REPO)
+    assert first.status_code == HTTPStatus.OK
+    assert "Kept here." in first.content.decode()
+    Repository.objects.filter(pk=repository.pk).update(description="Rewritten behind the cache.")
+    # The user; one cache round trip for the page and its owner's version.
+    with django_assert_num_queries(1):
+        second = client_logged_in.get(REPO)
+    assert second.status_code == HTTPStatus.OK
+    assert second.content == first.content
+    assert "Rewritten" not in second.content.decode()
+
+
+def test_a_real_refresh_replaces_the_repository_page(
+    client_logged_in, repository, fake_github, refresh
+):
+    assert 'title="41"' in _served_twice(client_logged_in, REPO)
+    fake_github.state.bump_stars("page-org", "cached-repo", by=1000)
+    assert 'title="1041"' not in client_logged_in.get(REPO).content.decode()
+
+    refresh("page-org")
+
+    assert 'title="1041"' in client_logged_in.get(REPO).content.decode()
 
 
 def test_the_cached_pages_csrf_token_is_this_browsers_and_works(csrf_client, user, account):
@@ -92,12 +120,16 @@ def test_another_browser_of_the_same_person_gets_its_own_page(user, account):
 
 
 def test_nobody_is_served_another_persons_page(client_logged_in, account):
+    # The same CSRF secret in both browsers: only the person tells the two pages apart.
+    client_logged_in.cookies["csrftoken"] = CSRF_SECRET
     client_logged_in.post(f"{PAGE}/track")
     mine = _served_twice(client_logged_in)
     assert 'aria-pressed="true"' in mine
 
     other = Client()
+    other.cookies["csrftoken"] = CSRF_SECRET
     other.force_login(UserFactory())
+    other.get(WATCHLIST)  # the other person's watchlist has a version: their page may be a hit
     assert 'aria-pressed="false"' in _served_twice(other)
 
 
@@ -155,10 +187,12 @@ def test_a_page_is_served_only_until_its_account_turns_stale(client_logged_in, a
 
 
 def test_a_stale_account_is_shown_marked_and_never_cached(client_logged_in, account):
-    _behind_the_caches_back(account, fetched_at=timezone.now() - timedelta(days=2))
+    behind_the_caches_back(account, fetched_at=timezone.now() - timedelta(days=2))
     body = client_logged_in.get(PAGE).content.decode()
     assert "Page Org" in body
+    assert '<span class="badge badge-warning">Stale</span>' in body
     assert RefreshJob.objects.filter(login="page-org").count() == 2  # one more, queued now
+    assert response_keys() == []
 
 
 def test_a_message_is_shown_and_never_cached(client_logged_in, account):
@@ -175,26 +209,49 @@ def test_each_table_and_history_state_is_its_own_page(client_logged_in, account)
     assert (
         client_logged_in.get(f"{PAGE}?sort=name&utm_source=x").content.decode() == by_name
     )  # an unknown parameter is the same state
-    assert len(_response_keys()) == 2
+    assert len(response_keys()) == 2
 
 
 def test_htmx_requests_and_job_polls_are_never_the_cached_page(htmx, account):
-    htmx.client.get(PAGE)
-    partial = htmx.get(f"{PAGE}?sort=name", target="repos")
+    cached = _served_twice(htmx.client)
+    assert len(response_keys()) == 1  # the page is in the cache, for this very state
+
+    partial = htmx.get(PAGE, target="repos")
     assert partial.status_code == HTTPStatus.OK
-    assert "<!DOCTYPE html>" not in partial.content.decode()
+    body = partial.content.decode()
+    assert "<!DOCTYPE html>" not in body
+    assert body.lstrip().startswith('<section id="repos"')  # the table alone
+    assert 'id="profile-name"' not in body
+
+    # A refresh in flight, as a Refresh without JavaScript redirects to it.
+    job = RefreshJob.objects.create(account=account, login="page-org", status=JobStatus.QUEUED)
+    response = htmx.client.get(f"{PAGE}?job={job.pk}")
+    assert response.status_code == HTTPStatus.OK
+    polled = response.content.decode()
+    assert polled != cached
+    assert "Refreshing from GitHub" in polled
+    assert f'hx-get="{PAGE}?job={job.pk}"' in polled  # the poller of that job
 
 
 def test_the_cache_can_be_switched_off(client_logged_in, account, settings):
     settings.RESPONSE_CACHE_SECONDS = 0
     client_logged_in.get(PAGE)
-    assert _response_keys() == []
+    assert response_keys() == []
 
 
-def test_an_invalid_login_is_refused_before_any_cache_read(client_logged_in):
+def test_an_invalid_login_is_refused_before_any_cache_read(client_logged_in, monkeypatch):
+    read = cache.get_many
+    asked: list[str] = []
+
+    def get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return read(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
     response = client_logged_in.get("/u/-not-valid-")
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert _response_keys() == []
+    assert response_keys() == []
+    assert [key for key in asked if key.startswith("github_stats:")] == []
 
 
 def test_hostile_strings_stay_escaped_in_a_cached_page(client_logged_in, fake_github, refresh):
@@ -239,7 +296,6 @@ def watched(client_logged_in, account, fake_github, refresh, committed):
         with committed():
             client_logged_in.post(f"/u/{login}/track")
     client_logged_in.get(WATCHLIST)  # shows (and so uses up) the Tracks' messages
-    cache.clear()
     return account, GitHubAccount.objects.get(login="other-org")
 
 
@@ -247,12 +303,24 @@ def test_the_second_watchlist_visit_is_served_from_the_cache(
     client_logged_in, watched, django_assert_num_queries
 ):
     client_logged_in.get(WATCHLIST)
-    _behind_the_caches_back(watched[0], name="Renamed Behind The Cache")
+    behind_the_caches_back(watched[0], name="Renamed Behind The Cache")
     # The user; two cache round trips (the page, then the versions of the accounts it shows).
     with django_assert_num_queries(1):
         body = client_logged_in.get(WATCHLIST).content.decode()
     assert "Renamed Behind The Cache" not in body
     assert "Other Org" in body
+
+
+def test_a_lost_watchlist_version_is_a_miss_then_adopted(
+    client_logged_in, user, watched, django_assert_num_queries
+):
+    _served_twice(client_logged_in, WATCHLIST)
+    cache.delete(f"github_stats:version:watchlist:{user.pk}")  # evicted, or Redis restarted
+    behind_the_caches_back(watched[0], name="Read Afresh")
+    assert "Read Afresh" in client_logged_in.get(WATCHLIST).content.decode()
+    # A new version was published for the list and the page stored under it: a hit again.
+    with django_assert_num_queries(1):
+        assert "Read Afresh" in client_logged_in.get(WATCHLIST).content.decode()
 
 
 def test_a_refresh_of_any_watched_account_replaces_the_watchlist(
@@ -285,11 +353,24 @@ def test_hiding_a_watched_account_replaces_the_watchlist(
     assert "Other Org" not in client_logged_in.get(WATCHLIST).content.decode()
 
 
+def test_unhiding_a_watched_account_brings_it_back_to_the_cached_watchlist(
+    client_logged_in, user, watched, committed
+):
+    # A list cached while the account was hidden records no version of it: unhiding must
+    # outdate the list itself.
+    with committed():
+        account_hide(account=watched[1], reason="Spam", actor=user)
+    assert "Other Org" not in _served_twice(client_logged_in, WATCHLIST)
+    with committed():
+        account_unhide(account=watched[1], actor=user)
+    assert "Other Org" in client_logged_in.get(WATCHLIST).content.decode()
+
+
 def test_a_watchlist_with_a_stale_account_is_never_cached(client_logged_in, watched):
-    _behind_the_caches_back(watched[1], fetched_at=timezone.now() - timedelta(days=2))
+    behind_the_caches_back(watched[1], fetched_at=timezone.now() - timedelta(days=2))
     body = client_logged_in.get(WATCHLIST).content.decode()
     assert "Stale" in body
-    assert _response_keys() == []
+    assert response_keys() == []
 
 
 def test_each_watchlist_order_is_its_own_page_and_htmx_is_never_served_one(
@@ -297,7 +378,7 @@ def test_each_watchlist_order_is_its_own_page_and_htmx_is_never_served_one(
 ):
     client_logged_in.get(WATCHLIST)
     client_logged_in.get(f"{WATCHLIST}?sort=name")
-    assert len(_response_keys()) == 2
+    assert len(response_keys()) == 2
     partial = client_logged_in.get(WATCHLIST, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="watchlist")
     assert "<!DOCTYPE html>" not in partial.content.decode()
 

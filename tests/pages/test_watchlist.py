@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
 
-from github_stats.models import AccountSnapshot, GitHubAccount, Tracking, today_utc
+from github_stats.models import Tracking
 from tests.github_stats.factories import GitHubAccountFactory, TrackingFactory
+from tests.pages.factories import snapshots_for
 
 pytestmark = pytest.mark.django_db
 
 URL = "/watchlist/"
 EMPTY = "You are not watching any account yet"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "watchlist"}
-
-
-def snapshots(account, *, days: int = 31, stars_from: int = 100, step: int = 3) -> None:
-    """One snapshot a day up to today, stars growing by `step` a day; the account's totals are
-    today's, as a refresh leaves them."""
-    today = today_utc()
-    GitHubAccount.objects.filter(pk=account.pk).update(
-        total_stars=stars_from + (days - 1) * step, total_forks=7 + days - 1
-    )
-    AccountSnapshot.objects.bulk_create(
-        AccountSnapshot(
-            account=account,
-            date=today - timedelta(days=days - 1 - i),
-            followers=max(account.followers - (days - 1 - i), 0),
-            public_repos=account.public_repos,
-            total_stars=stars_from + i * step,
-            total_forks=7 + i,
-        )
-        for i in range(days)
-    )
 
 
 def watch(user, **fields):
@@ -84,7 +64,8 @@ def test_empty_watchlist_says_what_to_do(client_logged_in: Client):
 
 def test_watchlist_shows_figures_sparkline_and_30_day_change(client_logged_in: Client, user):
     account = watch(user, login="octo", name="Octo Cat", followers=1234, public_repos=42)
-    snapshots(account, days=31, stars_from=100, step=3)  # 100 → 190 over 30 days
+    # 100 → 190 stars over 30 days, forks 7 → 37
+    snapshots_for(account, days=31, stars_from=100, step=3, forks_from=7, forks_every=1)
     response = client_logged_in.get(URL)
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
@@ -129,7 +110,7 @@ def test_watchlist_is_a_constant_number_of_queries(
     client_logged_in: Client, user, count, django_assert_num_queries
 ):
     for _ in range(count):
-        snapshots(watch(user), days=31)
+        snapshots_for(watch(user), days=31, step=3, forks_from=7, forks_every=1)
     # The session comes from the cache (cached_db). Queries: the user, the trackings with their
     # accounts, every account's snapshots of the last 37 days (one query).
     with django_assert_num_queries(3):
@@ -140,7 +121,9 @@ def test_watchlist_is_a_constant_number_of_queries(
 
 def test_sorting_by_stars_puts_the_largest_first(client_logged_in: Client, user):
     for login, stars in (("few", 10), ("many", 900), ("some", 300)):
-        snapshots(watch(user, login=login), days=2, stars_from=stars, step=0)
+        snapshots_for(
+            watch(user, login=login), days=2, stars_from=stars, step=0, forks_from=7, forks_every=1
+        )
     content = client_logged_in.get(URL, {"sort": "stars"}).content.decode()
     assert content.index("/u/many") < content.index("/u/some") < content.index("/u/few")
     assert 'aria-sort="descending">Stars' in content
@@ -264,8 +247,9 @@ def test_untrack_without_javascript_of_an_unknown_or_invalid_login_is_a_readable
 
 def test_untrack_of_a_hidden_account_is_refused(client_logged_in: Client, user):
     account = watch(user, login="hidden-one", hidden=True)
-    response = client_logged_in.post(f"/u/{account.login}/track")
+    response = client_logged_in.post(f"/u/{account.login}/untrack")
     assert response.status_code == HTTPStatus.NOT_FOUND
+    assert Tracking.objects.filter(user=user, account=account).exists()
 
 
 def test_untrack_is_a_constant_number_of_queries(

@@ -1,0 +1,37 @@
+"""Helpers for the tests of the one cache layer (github_stats/caching.py), pages' and API's."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from github_stats.models import GitHubAccount
+
+
+def behind_the_caches_back(account: GitHubAccount, **fields) -> None:
+    """A change nobody announces (no new cache version): only a response rendered afresh
+    shows it."""
+    GitHubAccount.objects.filter(pk=account.pk).update(**fields)
+
+
+def response_keys() -> list[str]:
+    """The cached responses' keys (the versions' keys left out)."""
+    if hasattr(cache, "keys"):  # django-redis
+        return list(cache.keys("github_stats:response:*"))
+    return [key for key in cache._cache if "github_stats:response:" in key]
+
+
+def dead_redis(*, ignore_exceptions: bool = True) -> dict:
+    """CACHES with a django-redis cache on a closed port: what production sees while Redis is
+    down (production sets IGNORE_EXCEPTIONS)."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": ignore_exceptions,
+            },
+        }
+    }
