@@ -29,7 +29,6 @@ import argparse
 import http.client
 import os
 import shlex
-import statistics
 import subprocess
 import sys
 import threading
@@ -41,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dashboard_seed import ACCOUNT, WATCHED, choose_stores, seed  # noqa: E402
-from bench.harness import free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.harness import free_port, percentile, start_gunicorn, stop_gunicorn  # noqa: E402
 
 SETTINGS = "bench.bench_settings"
 TARGET_CACHED = 0.8
@@ -76,7 +75,6 @@ def cached_dashboard_queries(cookie: str) -> int:
 @dataclass
 class Result:
     name: str
-    path: str
     requests: int
     errors: int
     seconds: float
@@ -86,9 +84,8 @@ class Result:
     def rps(self) -> float:
         return self.requests / self.seconds
 
-    def percentile(self, q: int) -> float:
-        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
-        return cuts[q - 1] * 1000
+    def percentile_ms(self, pct: int) -> float:
+        return percentile(self.latencies, pct) * 1000
 
 
 def get(port: int, path: str, cookie: str) -> int:
@@ -133,7 +130,7 @@ def load(port: int, path: str, cookie: str, *, seconds: float, concurrency: int)
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return Result("", path, len(latencies), errors, elapsed, latencies)
+    return Result("", len(latencies), errors, elapsed, latencies)
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -189,7 +186,7 @@ def main() -> int:
             load(server_port, path, cookie, seconds=1.0, concurrency=args.concurrency)
         # Round-robin in short slices, so that a machine slowing down or speeding up during the
         # run weighs on every endpoint alike: the ratios compare like with like.
-        results = [Result(name, path, 0, 0, 0.0, []) for name, _, path in endpoints]
+        results = [Result(name, 0, 0, 0.0, []) for name, _, _ in endpoints]
         for _round in range(args.rounds):
             for result, (_, server_port, path) in zip(results, endpoints, strict=True):
                 part = load(
@@ -226,8 +223,8 @@ def main() -> int:
     for result in results:
         ratio = result.rps / bare.rps if bare.rps else 0.0
         print(
-            f"{result.name:32} {result.rps:8.1f} {result.percentile(50):8.1f} "
-            f"{result.percentile(95):8.1f} {result.errors:7d} {ratio:7.2f}"
+            f"{result.name:32} {result.rps:8.1f} {result.percentile_ms(50):8.1f} "
+            f"{result.percentile_ms(95):8.1f} {result.errors:7d} {ratio:7.2f}"
         )
     print()
     for result, target in zip(

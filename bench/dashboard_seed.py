@@ -9,7 +9,9 @@ import random
 import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from bench.harness import database_recreate, signed_in_session, url_with_path
 
 ACCOUNT = "bench-org"
 REPOSITORIES = 500
@@ -30,23 +32,13 @@ class Stores:
 
 def bench_database_url(database_url: str) -> str:
     """<name>_bench next to the named PostgreSQL database, created afresh."""
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/") or "postgres"
-    bench_name = f"{name}_bench"
-    # Through the maintenance database: the named one need not exist (tests make their own).
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{bench_name}"')
-    return urlunsplit(parts._replace(path=f"/{bench_name}"))
+    name = urlsplit(database_url).path.lstrip("/") or "postgres"
+    return database_recreate(database_url, f"{name}_bench")
 
 
 def bench_redis_url(redis_url: str) -> str:
-    parts = urlsplit(redis_url)
-    db = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(db + 2) % 16}"))
+    db = int(urlsplit(redis_url).path.strip("/") or 0)
+    return url_with_path(redis_url, f"/{(db + 2) % 16}")
 
 
 def choose_stores() -> Stores:
@@ -76,10 +68,6 @@ def choose_stores() -> Stores:
 
 def seed() -> tuple[str, dict[str, int]]:
     """Migrate and seed; returns the session cookie of the bench user and row counts."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -166,14 +154,10 @@ def seed() -> tuple[str, dict[str, int]]:
     AccountSnapshot.objects.bulk_create(snapshots, batch_size=2_000)
     Tracking.objects.bulk_create(Tracking(user=user, account=account) for account in watched)
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
+    session_key = signed_in_session(user)
     counts = {
         "repositories": Repository.objects.count(),
         "snapshots": AccountSnapshot.objects.count(),
         "watched": Tracking.objects.filter(user=user).count(),
     }
-    return str(store.session_key), counts
+    return session_key, counts

@@ -1,15 +1,23 @@
-"""What the benches share: a gunicorn server of the project on a free loopback port."""
+"""What the benches share: a gunicorn server of the project on a free loopback port, a
+PostgreSQL database of their own, a signed-in session, and one percentile."""
 
 from __future__ import annotations
 
+import math
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.error import URLError
+from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,3 +64,73 @@ def stop_gunicorn(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+# --- Stores ---------------------------------------------------------------------------------
+
+
+def url_with_path(url: str, path: str) -> str:
+    """The URL with its path replaced: a database name ("/name") or a Redis db ("/12")."""
+    return urlunsplit(urlsplit(url)._replace(path=path))
+
+
+def _postgres_admin(database_url: str, *statements: str) -> None:
+    import psycopg
+
+    # Through the maintenance database: the one named in the URL need not exist (the tests make
+    # their own).
+    admin_url = url_with_path(database_url, "/postgres")
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def database_recreate(database_url: str, name: str) -> str:
+    """Drops the PostgreSQL database `name` on database_url's server (ending any session still
+    connected to it: WITH (FORCE), PostgreSQL 13 or later) and creates it empty; returns
+    database_url pointing at it."""
+    _postgres_admin(
+        database_url,
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}"',
+    )
+    return url_with_path(database_url, f"/{name}")
+
+
+def database_drop(database_url: str, name: str) -> None:
+    """Drops the PostgreSQL database `name` on database_url's server, as database_recreate."""
+    _postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- Session --------------------------------------------------------------------------------
+
+
+def signed_in_session(user: AbstractBaseUser) -> str:
+    """A session of the configured engine in which `user` is signed in, as django.contrib.auth's
+    login() leaves it; returns its key (the sessionid cookie). Needs Django set up."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+# --- Statistics -----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], pct: int) -> float:
+    """The pct-th percentile (1 to 99) of values, interpolated between the two nearest ranks
+    (statistics.quantiles' inclusive method, numpy's default); nan if there are none."""
+    if not 1 <= pct <= 99:
+        raise ValueError(f"percentile {pct} is not between 1 and 99")
+    if not values:
+        return math.nan
+    if len(values) == 1:  # statistics.quantiles needs two (before Python 3.13)
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]

@@ -42,13 +42,21 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.capacity import Step, find_capacity, percentile, requests_mix  # noqa: E402
-from bench.harness import free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.capacity import Step, find_capacity, requests_mix  # noqa: E402
+from bench.harness import (  # noqa: E402
+    database_drop,
+    database_recreate,
+    free_port,
+    percentile,
+    start_gunicorn,
+    stop_gunicorn,
+    url_with_path,
+)
 
 ACCOUNTS = 20
 REPOS_PER_ACCOUNT = 30
@@ -57,11 +65,10 @@ WATCHED_PER_PERSON = 3
 
 _SEED = """
 import datetime as dt, os, random
-from importlib import import_module
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.utils import timezone
 from accounts.models import User
+from bench.harness import signed_in_session
 from github_stats.models import GitHubAccount, AccountSnapshot, Repository, Tracking
 from github_stats.services.refresh_rows import RepositorySums
 
@@ -96,7 +103,6 @@ for i in range(accounts_n):
                         followers=100 + i - d // 10, total_stars=repos_n * 40 - d, total_forks=d)
         for d in range(days)
     )
-engine = import_module(settings.SESSION_ENGINE)
 for u in range(users):
     email = f"bench{u}@example.com"
     user = User.objects.filter(email=email).first() or User.objects.create_user(
@@ -108,28 +114,12 @@ for u in range(users):
     Tracking.objects.filter(user=user).delete()
     mine = [accounts[(u + k) % accounts_n] for k in range(watched)]
     Tracking.objects.bulk_create(Tracking(user=user, account=a) for a in mine)
-    session = engine.SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
-    print(session.session_key, ",".join(a.login for a in mine))
+    print(signed_in_session(user), ",".join(a.login for a in mine))
 """
-
-
-def _with_path(url: str, path: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=path))
 
 
 def _run(command: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, cwd=ROOT, check=True, timeout=600, **kwargs)
-
-
-def _psql_admin(database_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_path(database_url, "/postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main() -> int:
@@ -160,9 +150,9 @@ def main() -> int:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.development",
         DJANGO_DEBUG="0",
-        DATABASE_URL=_with_path(database_url, f"/{bench_db}"),
-        REDIS_URL=_with_path(redis_url, f"/{args.redis_db}"),
-        CELERY_BROKER_URL=_with_path(redis_url, f"/{args.redis_db + 1}"),
+        DATABASE_URL=url_with_path(database_url, f"/{bench_db}"),
+        REDIS_URL=url_with_path(redis_url, f"/{args.redis_db}"),
+        CELERY_BROKER_URL=url_with_path(redis_url, f"/{args.redis_db + 1}"),
         GITHUB_API_URL="http://127.0.0.1:9",  # never GitHub: everything seeded is fresh
         LOG_LEVEL="WARNING",
         PYTHONWARNINGS="ignore::UserWarning",  # "No directory at staticfiles/": not collected
@@ -177,12 +167,11 @@ def main() -> int:
 
     def flush_redis() -> None:
         for db in (args.redis_db, args.redis_db + 1):
-            redis_lib.Redis.from_url(_with_path(redis_url, f"/{db}")).flushdb()
+            redis_lib.Redis.from_url(url_with_path(redis_url, f"/{db}")).flushdb()
 
     try:
         print(f"setting up database {bench_db} and Redis dbs {args.redis_db}/{args.redis_db + 1}")
-        _psql_admin(database_url, f'DROP DATABASE IF EXISTS "{bench_db}"')
-        _psql_admin(database_url, f'CREATE DATABASE "{bench_db}"')
+        database_recreate(database_url, bench_db)
         flush_redis()
         _run([*manage, "migrate", "--noinput", "-v", "0"], env)
         sizes = (args.users, ACCOUNTS, REPOS_PER_ACCOUNT, SNAPSHOT_DAYS, WATCHED_PER_PERSON)
@@ -229,7 +218,7 @@ def main() -> int:
             stop_gunicorn(server)
         flush_redis()
         if not args.keep:
-            _psql_admin(database_url, f'DROP DATABASE IF EXISTS "{bench_db}"')
+            database_drop(database_url, bench_db)
 
     _report(results, command=command, users=args.users, duration=duration, args=args)
     return 0

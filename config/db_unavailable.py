@@ -5,9 +5,10 @@ while a middleware loads the session or the user has already become a 500 by the
 middleware sees it. Two halves therefore: `got_request_exception` (sent for every such error,
 with the request) marks the request, and DatabaseUnavailableMiddleware, near the top of the
 stack, replaces a marked 500 with a 503; a database error raised by a view it answers directly.
-The API's own handler (config/api_errors.py) already answers OperationalError with the same
-shape. Nothing is cached and nothing needs restarting: Django opens a new connection per
-request (CONN_HEALTH_CHECKS), so the first request after PostgreSQL is back succeeds."""
+The API's own handler (`database_unavailable` in config/api.py) already answers these errors
+(DATABASE_ERRORS) with the same shape. Nothing is cached and nothing needs restarting: Django
+opens a new connection per request (CONN_HEALTH_CHECKS), so the first request after PostgreSQL is
+back succeeds."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Liveness and readiness for load balancers and orchestrators: no login, no rate limit, no
-cache, fast. HealthCheckMiddleware serves these before host checks and sessions.
+cache, fast. ProbesMiddleware (config/middleware.py) serves these before host checks and
+sessions.
 
 Speed comes from the stores' own timeouts, set in settings: PostgreSQL `connect_timeout` 2 s,
 django-redis socket and connect timeouts 1 s. An unreachable store refuses at once on loopback."""

@@ -241,7 +241,8 @@ if _github_api.hostname != "api.github.com" and _github_api.scheme in ("http", "
 GITHUB_RESPONSE_HOOKS = ["github_stats.metrics.github_response_hook"]
 GITHUB_CONNECT_TIMEOUT = 3.05
 GITHUB_READ_TIMEOUT = 10
-# Base of the jittered exponential wait between retries of a 5xx/timeout (github_stats.client).
+# Base of the jittered exponential wait between retries of a 5xx/timeout
+# (github_stats/github/transport.py).
 GITHUB_RETRY_BASE_SECONDS = 1.0
 STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
 # How long a finished page or API answer stays cached at most (github_stats/caching.py); a change
