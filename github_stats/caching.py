@@ -1,5 +1,8 @@
-"""The one cache layer: finished responses (pages and API answers) in Redis, in front of the
-selectors, with one invalidation rule.
+"""The one cache layer: rendered markup in Redis, in front of the selectors, with one
+invalidation rule. Two sizes of it: finished responses (a person's page, an API answer:
+`CachedResponse`) and the parts of a page that every person is shown alike of one account (a
+dashboard's body, a watchlist row: `SharedFragments`), so that a person's first view of an
+account others just looked at renders only what is theirs.
 
 The rule. Every write that changes what is shown gives what it changed a new version, and after
 the commit publishes it here: a GitHub account's (a refresh, a failed one, hiding, unhiding) is
@@ -39,6 +42,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from github_stats.models import new_cache_version, today_utc
 
@@ -212,8 +216,65 @@ class CachedResponse:
             # The CSRF secret (from its cookie, or the one this render just made): the token in
             # the page is valid for exactly this browser.
             parts += [str(user.pk), str(self.request.META.get("CSRF_COOKIE", ""))]
-        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-        return f"github_stats:response:{digest}"
+        return _hashed("response", parts)
+
+
+class SharedFragments:
+    """Markup about one account that every person is shown alike (a dashboard's body, a
+    watchlist row), shared between people: what saves everyone's first view of an account
+    someone else just looked at, where the responses above only save a person's repeat visit.
+
+    The same rule: the account's version is in the key, and it is the version the page read
+    with its own row of the account, so a fragment is found only for the data just read (a
+    refresh's new version finds nothing). Nothing of an account stale as read is kept or
+    served; a fragment lives RESPONSE_CACHE_SECONDS (the Redis does not evict).
+    Rendered from data only, never from the request: nothing personal can be in one."""
+
+    def __init__(self, kind: str, *, state: str = "", now: datetime | None = None) -> None:
+        self.kind = kind
+        self.state = state
+        self.now = now or timezone.now()
+
+    def get_many(self, shown: Sequence[Shown]) -> dict[str, tuple[SafeString, Any]]:
+        """By lowercased login: (markup, the data stored with it) of each one found."""
+        # An account stale as read now is shown as stale (and refreshed): nothing kept serves.
+        logins = {self._key(one): one.login.lower() for one in shown if self._keeps(one)}
+        if not logins:
+            return {}
+        found: dict[str, tuple[SafeString, Any]] = {}
+        for key, entry in cache.get_many(list(logins)).items():
+            if isinstance(entry, tuple) and len(entry) == 2:
+                # Our own template's output, escaped when it was rendered.
+                found[logins[key]] = (mark_safe(entry[0]), entry[1])  # noqa: S308  # nosec B308 B703
+        return found
+
+    def store_many(self, rendered: Sequence[tuple[Shown, str, Any]]) -> None:
+        """(account, its markup, data to keep with it: plain values) for each one rendered."""
+        entries = {
+            self._key(one): (str(markup), data)
+            for one, markup, data in rendered
+            if self._keeps(one)
+        }
+        if entries:
+            cache.set_many(entries, timeout=settings.RESPONSE_CACHE_SECONDS)
+
+    def _keeps(self, one: Shown) -> bool:
+        return (
+            settings.RESPONSE_CACHE_SECONDS > 0
+            and one.stale_at is not None
+            and one.stale_at > self.now
+        )
+
+    def _key(self, one: Shown) -> str:
+        parts = [self.kind, self.state, one.login.lower(), one.version]
+        parts += [today_utc(self.now).isoformat(), release_digest()]
+        return _hashed("fragment", parts)
+
+
+def _hashed(kind: str, parts: Sequence[str]) -> str:
+    # Logins and states are any length; the key stays short.
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"github_stats:{kind}:{digest}"
 
 
 def _version_key(login: str) -> str:

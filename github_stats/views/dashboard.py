@@ -14,15 +14,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from config.ratelimits import RateLimitExceeded, RateLimitUnavailable, rate_limit_hit
-from github_stats.caching import CachedResponse, Shown
+from github_stats.caching import CachedResponse, SharedFragments, Shown
 from github_stats.github.errors import InvalidName
 from github_stats.github.names import validate_login
 from github_stats.models import GitHubAccount
@@ -175,26 +177,52 @@ def _tracking_change(request: HtmxHttpRequest, login: str, *, track: bool) -> Ht
 def _context(
     request: HtmxHttpRequest, lookup: AccountLookup, *, query: RepoQuery, days: int, parts: str = ""
 ) -> dict[str, Any]:
-    """Everything the page (or the `parts` an htmx request asked for) shows: the dashboard's
-    snapshot query, the table's two, and the tracking state's one on a whole page."""
+    """Everything the page (or the `parts` an htmx request asked for) shows. A whole page: the
+    account row (already read) and its shared body, read only when no one has just rendered
+    it; the table or the charts alone: the dashboard's snapshot query, the table's two."""
     account = lookup.account
     assert account is not None
-    dashboard = dashboard_get(account=account, history_days=days) if parts != "repos" else None
-    repos = account_repositories_page(account=account, query=query)
-    profile = dashboard.profile if dashboard is not None else None
-    return {
+    profile = account_profile(account=account)
+    context: dict[str, Any] = {
         "login": account.login,
         "profile": profile,
-        "dashboard": dashboard,
-        "repos": repos,
-        "repo_query": repos.query,
         "history_days": days,
         "history_ranges": HISTORY_RANGES,
         "default_history_days": DEFAULT_HISTORY_DAYS,
-        "is_tracked": account_is_tracked(user=request.user, account=account) if not parts else None,
         **lookup.poll_context(),
         "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
     }
+    if parts:
+        context.update(_data(account, query=query, days=days, parts=parts))
+    else:
+        context["is_tracked"] = account_is_tracked(user=request.user, account=account)
+        context["body"] = _body(context, account=account, query=query, days=days)
+    return context
+
+
+def _data(
+    account: GitHubAccount, *, query: RepoQuery, days: int, parts: str = ""
+) -> dict[str, Any]:
+    dashboard = dashboard_get(account=account, history_days=days) if parts != "repos" else None
+    repos = account_repositories_page(account=account, query=query)
+    return {"dashboard": dashboard, "repos": repos, "repo_query": repos.query}
+
+
+def _body(
+    context: dict[str, Any], *, account: GitHubAccount, query: RepoQuery, days: int
+) -> SafeString:
+    """Figures, history, languages and the table in this state, as every person sees them:
+    shared between people under the account's version (caching.SharedFragments)."""
+    shown = Shown.of(context["profile"])
+    fragments = SharedFragments("dashboard", state=_state(query, days))
+    if found := fragments.get_many([shown]):
+        return found[shown.login.lower()][0]
+    # No request: the body cannot pick up anything personal (a CSRF token, the user).
+    body = render_to_string(
+        f"{TEMPLATE}#body", {**context, **_data(account, query=query, days=days)}
+    )
+    fragments.store_many([(shown, body, None)])
+    return mark_safe(body)  # noqa: S308  # nosec B308 B703 - our template's escaped output
 
 
 def _without_account(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResponse:

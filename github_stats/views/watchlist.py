@@ -9,16 +9,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from github_stats.caching import CachedResponse, Shown
+from github_stats.caching import CachedResponse, SharedFragments, Shown
 from github_stats.selectors.watchlist import (
     WATCHLIST_DAYS,
     WATCHLIST_SORTS,
+    WatchlistRow,
     WatchlistSort,
+    WatchlistTrend,
     watchlist_rows,
     watchlist_sorted,
     watchlist_trends,
@@ -55,7 +59,7 @@ def watchlist(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         template += "#watchlist"
     response = TemplateResponse(request, template, context)
-    return cached.store(response, shown=[Shown.of(row) for row, _ in context["rows"]])
+    return cached.store(response, shown=[Shown.of(row) for row in context["rows"]])
 
 
 def watchlist_partial(request: HtmxHttpRequest, **outcome: Any) -> TemplateResponse:
@@ -65,17 +69,53 @@ def watchlist_partial(request: HtmxHttpRequest, **outcome: Any) -> TemplateRespo
 
 
 def _context(request: HtmxHttpRequest, sort: WatchlistSort, **extra: Any) -> dict[str, Any]:
-    """The rows (row, trend) in the order asked: 2 queries, the rows and their trends."""
+    """The rows in the order asked, each row's markup shared between the people who watch it
+    (caching.SharedFragments): 1 query for the rows, and 1 for the trends of those no one has
+    just rendered."""
     rows = watchlist_rows(user=request.user)
-    trends = watchlist_trends(rows=rows)
+    markups, trends = _row_markups(rows)
+    rows = watchlist_sorted(rows, trends, sort)
     return {
-        "rows": [(row, trends[row.login]) for row in watchlist_sorted(rows, trends, sort)],
+        "rows": rows,
+        "row_markups": [markups[row.login] for row in rows],
         "sort": sort,
         "sorts": [(key, label, _list_url(key)) for key, label in SORT_LABELS.items()],
         "list_url": _list_url(sort),
         "days": WATCHLIST_DAYS,
         **extra,
     }
+
+
+def _row_markups(
+    rows: list[WatchlistRow],
+) -> tuple[dict[str, SafeString], dict[str, WatchlistTrend]]:
+    """Each row's markup and the trends the order needs, by login (a shared row keeps its
+    stars gained beside its markup, for the "Stars gained" order)."""
+    fragments = SharedFragments("watchlist-row")
+    found = fragments.get_many([Shown.of(row) for row in rows])
+    markups: dict[str, SafeString] = {}
+    trends: dict[str, WatchlistTrend] = {}
+    missing = []
+    for row in rows:
+        if (hit := found.get(row.login.lower())) is None:
+            missing.append(row)
+        else:
+            markups[row.login], stars_change = hit
+            trends[row.login] = WatchlistTrend(stars_change=stars_change)
+    if not missing:
+        return markups, trends
+    template = get_template(f"{TEMPLATE}#row")
+    fresh = watchlist_trends(rows=missing)
+    rendered = []
+    for row in missing:
+        trend = fresh[row.login]
+        # No request: nothing personal can end up in a row that others are shown.
+        markup = template.render({"row": row, "recent": trend, "days": WATCHLIST_DAYS})
+        markups[row.login] = mark_safe(markup)  # noqa: S308  # nosec B308 B703 - escaped output
+        trends[row.login] = trend
+        rendered.append((Shown.of(row), markup, trend.stars_change))
+    fragments.store_many(rendered)
+    return markups, trends
 
 
 def _list_url(sort: WatchlistSort) -> str:
