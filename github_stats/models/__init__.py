@@ -13,6 +13,7 @@ from github_stats.models.accounts import (
     GitHubAccountQuerySet,
     RefreshStatus,
     new_cache_version,
+    stale_moment,
 )
 from github_stats.models.jobs import IN_FLIGHT, JobStatus, RefreshJob, RefreshJobQuerySet
 from github_stats.models.repositories import Repository, RepositoryQuerySet
@@ -33,5 +34,6 @@ __all__ = [
     "RepositoryQuerySet",
     "Tracking",
     "new_cache_version",
+    "stale_moment",
     "today_utc",
 ]

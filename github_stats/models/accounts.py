@@ -16,6 +16,14 @@ from github_stats.models.jobs import RefreshJob
 from github_stats.models.watchlist import Tracking
 
 
+def stale_moment(fetched_at: datetime | None) -> datetime | None:
+    """When figures fetched at `fetched_at` turn stale (None: never fetched, stale already):
+    for readers that hold the column, not the row."""
+    if fetched_at is None:
+        return None
+    return fetched_at + timedelta(seconds=settings.STATS_TTL)
+
+
 def new_cache_version() -> str:
     """Random, not counted: a version lost from the cache can never be guessed back."""
     return uuid.uuid4().hex
@@ -155,9 +163,7 @@ class GitHubAccount(models.Model):
 
     def stale_at(self) -> datetime | None:
         """When the stored figures turn stale (None: never fetched, stale already)."""
-        if self.fetched_at is None:
-            return None
-        return self.fetched_at + timedelta(seconds=settings.STATS_TTL)
+        return stale_moment(self.fetched_at)
 
     def is_stale(self, now: datetime | None = None) -> bool:
         stale_at = self.stale_at()
