@@ -1,4 +1,5 @@
-"""`python -m tests.fakegithub --port 8765 [--seed demo] [--user alice:120] [--org acme:300]`
+"""`python -m tests.fakegithub --port 8765 [--seed demo] [--user alice:120] [--org acme:300]
+[--missing nobody]`
 
 Serves until interrupted. Any other login is generated on first request (deterministic by
 login; logins ending in "-org" are organisations), so the app can be demonstrated offline with
@@ -12,6 +13,7 @@ import contextlib
 import sys
 
 from tests.fakegithub import render
+from tests.fakegithub.records import FakeAccount
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import FakeState
 
@@ -19,6 +21,16 @@ from tests.fakegithub.state import FakeState
 def _account(value: str) -> tuple[str, int]:
     login, _, count = value.partition(":")
     return login, int(count or 30)
+
+
+def _full_profile(account: FakeAccount) -> None:
+    """The accounts a demo names show every part of the profile header."""
+    login = account.login
+    account.name = account.name or login.replace("-", " ").title()
+    account.bio = account.bio or f"{account.name} builds small, sharp tools for developers."
+    account.company = account.company or "@acme-org"
+    account.location = account.location or "Berlin"
+    account.blog = account.blog or f"https://{login.lower()}.example.org"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,14 +43,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hostile", action="append", default=[], metavar="LOGIN",
                         help="a user whose texts are <script>/SVG payloads")  # fmt: skip
     parser.add_argument("--no-autocreate", action="store_true", help="unknown logins are 404")
+    parser.add_argument("--missing", action="append", default=[], metavar="PREFIX",
+                        help="logins starting with PREFIX are 404 (the demo: nobody)")  # fmt: skip
     args = parser.parse_args(argv)
 
     render.AVATARS_FROM_SELF = True  # a demo must not fetch pictures from the internet
-    state = FakeState(seed=args.seed, autocreate=not args.no_autocreate)
+    state = FakeState(
+        seed=args.seed, autocreate=not args.no_autocreate, missing=tuple(args.missing)
+    )
     for login, repos in args.user:
-        state.add_user(login, repos=repos)
+        _full_profile(state.add_user(login, repos=repos))
     for login, repos in args.org:
-        state.add_org(login, repos=repos)
+        _full_profile(state.add_org(login, repos=repos))
     for login in args.hostile:
         state.add_user(login, repos=6, hostile=True)
     github = FakeGitHub(state, host=args.host, port=args.port)

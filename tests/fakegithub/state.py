@@ -56,8 +56,12 @@ _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class FakeState(Traffic):
-    def __init__(self, *, seed: str = "gitpulse", autocreate: bool = False) -> None:
+    def __init__(
+        self, *, seed: str = "gitpulse", autocreate: bool = False, missing: tuple[str, ...] = ()
+    ) -> None:
         self.lock = threading.RLock()
+        # Logins starting with one of these are never created (the demo's "nobody…": 404).
+        self.missing = tuple(prefix.lower() for prefix in missing)
         self.stopping = threading.Event()
         self.seed = seed
         self._autocreate_default = autocreate
@@ -232,7 +236,9 @@ class FakeState(Traffic):
     def account(self, login: str) -> FakeAccount | None:
         with self.lock:
             found = self.accounts.get(login.lower())
-            if found is None and self.autocreate and login.lower() not in self.renamed:
+            wanted = login.lower()
+            creatable = wanted not in self.renamed and not wanted.startswith(self.missing)
+            if found is None and self.autocreate and creatable:
                 rng = random.Random(f"{self.seed}:auto:{login.lower()}")
                 kind: Literal["user", "org"] = "org" if login.lower().endswith("-org") else "user"
                 found = self._add_account(

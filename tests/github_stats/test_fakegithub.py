@@ -103,6 +103,13 @@ def test_unknown_logins_are_404_unless_autocreate(fake_github):
     assert _get(fake_github, "/users/some-org").json()["type"] == "Organization"
 
 
+def test_the_demos_missing_logins_are_404_even_with_autocreate():
+    state = FakeState(autocreate=True, missing=("nobody",))
+    assert state.account("nobody") is None
+    assert state.account("Nobody-Here") is None
+    assert state.account("somebody") is not None
+
+
 # --- pagination -----------------------------------------------------------------------------
 
 
