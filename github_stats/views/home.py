@@ -60,4 +60,9 @@ def search_suggestions(request: HtmxHttpRequest) -> HttpResponse:
     """Stored accounts whose login starts with what is typed (the nav box, debounced)."""
     query = request.GET.get("q", "").strip()[:40]
     context = {"search_query": query, "suggestions": account_search_suggestions(prefix=query)}
+    try:
+        parse_search(query) if query else None
+    except InvalidName as exc:
+        # What Enter would say, said now: never "press Enter to fetch it" for a name it refuses.
+        context["invalid"] = exc.message
     return TemplateResponse(request, f"{TEMPLATE}#suggestions", context)

@@ -32,6 +32,23 @@ def test_invalid_search_is_refused_with_a_message_before_any_github_call(client_
     assert not RefreshJob.objects.exists()
 
 
+@pytest.mark.parametrize("query", ["-bad-", "a b"])
+def test_an_invalid_search_says_one_thing_not_also_press_enter(client_logged_in, query):
+    body = client_logged_in.get("/search/", {"q": query}).content.decode()
+    assert "Press Enter" not in body
+
+
+def test_suggestions_for_a_name_github_would_refuse_say_why_not_press_enter(htmx):
+    body = htmx.get("/search/suggest/?q=-bad-", target="nav-suggestions").content.decode()
+    assert "Press Enter" not in body
+    assert 'class="suggestions-empty suggestions-invalid small"' in body
+
+
+def test_suggestions_for_a_valid_name_we_lack_offer_to_fetch_it(htmx):
+    body = htmx.get("/search/suggest/?q=octocat", target="nav-suggestions").content.decode()
+    assert "Press Enter to fetch it from GitHub" in body
+
+
 def test_empty_search_shows_the_search_page(client_logged_in):
     response = client_logged_in.get("/search/")
     assert response.status_code == HTTPStatus.OK
