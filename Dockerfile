@@ -63,8 +63,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request as r; h = next((x.strip().lstrip('.') for x in os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',') if x.strip() and x.strip() != '*'), 'localhost'); sys.exit(0 if r.urlopen(r.Request('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/health/live', headers={'Host': h}), timeout=3).status == 200 else 1)"]
 
-# WEB_CONCURRENCY sets the number of gunicorn workers (default 2). No access log:
-# request lines carry query strings, and the Django logs already redact what they show.
-# Metrics: every gunicorn worker writes its counters into one fresh folder (tmpfs), so a scrape
-# of any worker sums them all (prometheus-client multiprocess mode; docs/operations.md).
-CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=/dev/shm/gitpulse-metrics && rm -rf $PROMETHEUS_MULTIPROC_DIR && mkdir -p $PROMETHEUS_MULTIPROC_DIR && exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --worker-tmp-dir /dev/shm --timeout 30 --graceful-timeout 30"]
+# gunicorn's settings are in config/gunicorn_conf.py: threaded workers, so that slow clients hold
+# a thread and not a whole worker (WEB_CONCURRENCY workers of WEB_THREADS threads, 2 x 8), 30 s
+# timeouts, no access log (request lines carry query strings, which our redacting log filters
+# never see). Metrics: every gunicorn worker writes its counters into one fresh folder (tmpfs),
+# so a scrape of any worker sums them all (prometheus-client multiprocess mode).
+CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=/dev/shm/gitpulse-metrics && rm -rf $PROMETHEUS_MULTIPROC_DIR && mkdir -p $PROMETHEUS_MULTIPROC_DIR && exec gunicorn -c config/gunicorn_conf.py --bind 0.0.0.0:${PORT} config.wsgi:application"]

@@ -10,6 +10,10 @@ PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x tests/config"`.
 PYTEST_ARGS ?=
+# Without DJANGO_SETTINGS_MODULE, manage.py and celery use the production settings (safe on a
+# server that forgot it; config/__init__.py). These targets run the embedded default instead;
+# `make test` uses pytest's config.settings.test.
+migrate run demo migrations-check worker beat: export DJANGO_SETTINGS_MODULE ?= config.settings.development
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-runtime run demo test lint security format migrate migrations-check worker beat clean
@@ -44,13 +48,22 @@ run: migrate  ## install, migrate and serve http://127.0.0.1:8000 on the embedde
 
 FAKE_GITHUB_PORT ?= 8765
 # The whole product offline: a fake GitHub on loopback (generated users, orgs and repositories;
-# try alice, acme-org or any login) behind the embedded default. No request leaves the machine.
-demo: export DATABASE_URL = sqlite:///$(CURDIR)/demo.sqlite3
+# alice and acme-org come with a year of demo history; mallory has hostile texts; any login
+# starting "nobody" does not exist; any other is generated) behind the embedded default, with
+# no request leaving the machine.
+DEMO_DB ?= $(CURDIR)/demo.sqlite3
+demo: export DATABASE_URL = sqlite:///$(DEMO_DB)
+demo: export GITHUB_API_URL = http://127.0.0.1:$(FAKE_GITHUB_PORT)
+# The product as a visitor meets it: the site's own 404 and 500 pages, not Django's debug ones.
+demo: export DJANGO_DEBUG = 0
 demo: migrate  ## like run, but against a fake GitHub on loopback (no network needed)
 	@$(BIN)/python -m tests.fakegithub --port $(FAKE_GITHUB_PORT) --user alice:120 \
-	    --org acme-org:300 --hostile mallory & FAKE=$$!; \
+	    --org acme-org:300 --hostile mallory --missing nobody & FAKE=$$!; \
 	trap 'kill $$FAKE 2>/dev/null' EXIT INT TERM; \
-	GITHUB_API_URL=http://127.0.0.1:$(FAKE_GITHUB_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python -m tests.fakegithub.wait $(FAKE_GITHUB_PORT) && \
+	$(BIN)/python manage.py backfill_accounts alice acme-org mallory && \
+	$(BIN)/python manage.py demo_history alice acme-org && \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Coverage's fail_under (90 %) lives in pyproject.toml, so a bare `pytest --cov` enforces it too.
 test: install  ## install the dev extra and run the whole suite with coverage

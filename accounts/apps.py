@@ -12,4 +12,7 @@ class AccountsConfig(AppConfig):
         import cryptography.hazmat.primitives.serialization  # noqa: F401
 
         # Signal receivers of security events (failed staff logins) for the audit log.
-        import accounts.audit  # noqa: F401
+        import accounts.audit
+
+        # The deploy check that refuses a deployment without email (accounts.E001).
+        import accounts.checks  # noqa: F401

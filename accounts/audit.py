@@ -6,7 +6,6 @@ failed logins for staff accounts (or at the admin's address) arrive through Djan
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
@@ -17,24 +16,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import AuditAction, AuditLog, User
+from config.client_ip import client_ip_or_none
 from config.request_id import NO_REQUEST, request_id_get
 
 logger = logging.getLogger(__name__)
 
 _REPR_MAX = 255
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The caller's address as the rate limits see it (RATELIMIT_IP_META_KEY behind a proxy),
-    or None when it is not an IP address."""
-    if request is None:
-        return None
-    meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    raw = str(request.META.get(meta_key, "")).split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return None
 
 
 def audit_log_write(
@@ -62,7 +49,7 @@ def audit_log_write(
         target_repr=(target_repr if target_repr is not None else str(target or ""))[:_REPR_MAX],
         reason=reason,
         request_id="" if request_id == NO_REQUEST else request_id,
-        ip_address=client_ip(request),
+        ip_address=client_ip_or_none(request),
     )
     logger.info(
         "audit: %s",

@@ -13,8 +13,10 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import URLPattern
+from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -22,7 +24,12 @@ from accounts.api import router as accounts_router
 from config.api_auth import CsrfFailed, bearer_token_auth, session_csrf_auth
 from config.db_unavailable import DATABASE_ERRORS, database_unavailable_response
 from config.errors import error_response
-from config.idempotency import IdempotencyKeyInFlight, IdempotencyKeyReused, idempotency_record
+from config.idempotency import (
+    IdempotencyBodyTooLarge,
+    IdempotencyKeyInFlight,
+    IdempotencyKeyReused,
+    idempotency_record,
+)
 from config.ratelimits import (
     RateLimitExceeded,
     RateLimitUnavailable,
@@ -50,6 +57,7 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "validation_error",
     429: "rate_limited",
     500: "internal_error",
@@ -66,9 +74,21 @@ def _finish(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseB
         response = run(request, *args, **kwargs)
         idempotency_record(request, response)
         rate_limit_headers_set(request, response)
+        _private_cache_control_set(response)
         return response
 
     return wrapper
+
+
+def _private_cache_control_set(response: HttpResponseBase) -> None:
+    # Every answer is about (or for) the caller, so no shared cache (a proxy, a CDN) may keep it,
+    # and with no-store nor may the browser's disk: a later person on the same machine, or the
+    # back button after logout, must not see it. An endpoint that chose its own caching keeps
+    # its directives, made private.
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
 
 
 api = NinjaAPI(
@@ -157,6 +177,19 @@ def idempotency_key_in_flight(request: HttpRequest, exc: IdempotencyKeyInFlight)
         message="A request with this Idempotency-Key is still being served; retry shortly.",
         headers={"Retry-After": "1"},
     )
+
+
+@api.exception_handler(IdempotencyBodyTooLarge)
+def idempotency_body_too_large(request: HttpRequest, exc: IdempotencyBodyTooLarge) -> HttpResponse:
+    message = f"A request with an Idempotency-Key may carry at most {exc.limit} bytes."
+    return error_response(status=413, error="payload_too_large", message=message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_data_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this handler the
+    # catch-all below would call it a 500.
+    return error_response(status=413, error="payload_too_large", message="The body is too large.")
 
 
 @api.exception_handler(Http404)

@@ -78,6 +78,20 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    """A URL that answers other methods (`GET /u/<login>/refresh`, a button's target): Django
+    has no handler for 405 and `require_POST` answers an empty body."""
+    response = _render(
+        request,
+        status=HTTPStatus.METHOD_NOT_ALLOWED,
+        template="errors/405.html",
+        error="method_not_allowed",
+        message=f"This address takes {allowed or 'no'} requests, not {request.method}.",
+    )
+    response["Allow"] = allowed
+    return response
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     # The reason is Django's diagnosis for developers; people get advice they can act on.
     return _render(

@@ -1,7 +1,7 @@
 """`Idempotency-Key` for the API's POST and PUT (draft-ietf-httpapi-idempotency-key-header).
 
 A repeat of a request with the same key, from the same user, within API_IDEMPOTENCY_TTL
-(24 h), gets the first response again (status, body, Content-Type, Location, plus
+(an hour by default), gets the first response again (status, body, Content-Type, Location, plus
 `Idempotent-Replayed: true`) without the work being done twice. The same key with a different
 method, path, query or body is a 409 (idempotency_key_reused), and so is a repeat while the
 first is still being served (idempotency_key_in_flight). 409 rather than the draft's 422 for a
@@ -15,7 +15,14 @@ in flight; putting an account on the watchlist twice leaves it there once). With
 the request is served without the guarantee, and a warning is logged.
 
 Responses of 5xx, 409 and 429 are not remembered: they say "try again", and a retry with the
-same key must be able to succeed."""
+same key must be able to succeed.
+
+What is kept is bounded, because that Redis never evicts (it is also the broker): a request body
+over MAX_BODY_BYTES is refused with 413 before it is read or hashed (our idempotent endpoints
+take no body at all; Django would refuse 2.5 MB, with an error that surfaced as a 500), a
+response over MAX_RECORD_BYTES is served but not remembered (a repeat does the work again, which
+every idempotent endpoint tolerates), and a record lives API_IDEMPOTENCY_TTL. At the default
+rate limit one person can keep at most about 7,200 records of under 1 KB alive at a time."""
 
 import hashlib
 import logging
@@ -27,6 +34,7 @@ from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import Header
 
@@ -41,6 +49,8 @@ _PENDING_ATTRIBUTE = "_api_idempotency_pending"
 _LOCK_SECONDS = 60
 _KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 _KEY_RE = re.compile(_KEY_PATTERN)
+MAX_BODY_BYTES = 64 * 1024
+MAX_RECORD_BYTES = 16 * 1024
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Declared as a parameter of every idempotent endpoint so the schema documents and validates it.
@@ -50,8 +60,9 @@ IdempotencyKey = Annotated[
         None,
         alias=HEADER,
         pattern=_KEY_PATTERN,
-        description="Any unique string (a UUID is good). A repeat with the same key within 24 h "
-        "returns the first response without doing the work again.",
+        description="Any unique string (a UUID is good). A repeat with the same key within "
+        f"{settings.API_IDEMPOTENCY_TTL // 60} minutes returns the first response without doing "
+        "the work again.",
     ),
 ]
 
@@ -62,6 +73,12 @@ class IdempotencyKeyReused(Exception):
 
 class IdempotencyKeyInFlight(Exception):
     """The first request with this key has not finished yet."""
+
+
+class IdempotencyBodyTooLarge(Exception):
+    """The body is larger than we are willing to read and fingerprint."""
+
+    limit = MAX_BODY_BYTES
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,8 @@ def idempotent(view_func: F) -> F:
         if key is None or not _KEY_RE.match(key):
             # Absent: no guarantee asked for. Malformed: the schema's validation already said 422.
             return view_func(request, *args, **kwargs)
+        if not _body_within_limit(request):
+            raise IdempotencyBodyTooLarge
         user_id = request.auth.pk  # type: ignore[attr-defined]
         scope = hashlib.sha256(f"{user_id}\n{key}".encode()).hexdigest()
         pending = _Pending(
@@ -112,7 +131,12 @@ def idempotency_record(request: HttpRequest, response: HttpResponseBase) -> None
         return
     try:
         status = response.status_code
-        if status < 500 and status not in _NOT_REMEMBERED and isinstance(response, HttpResponse):
+        if (
+            status < 500
+            and status not in _NOT_REMEMBERED
+            and isinstance(response, HttpResponse)
+            and _record_within_limit(response)
+        ):
             record = {
                 "fingerprint": pending.fingerprint,
                 "status": status,
@@ -124,12 +148,35 @@ def idempotency_record(request: HttpRequest, response: HttpResponseBase) -> None
         cache.delete(pending.lock_key)
 
 
+def _body_within_limit(request: HttpRequest) -> bool:
+    # Content-Length is what Django reads the body by (without it, under WSGI, there is none).
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return 0 <= length <= MAX_BODY_BYTES
+
+
+def _record_within_limit(response: HttpResponse) -> bool:
+    if len(response.content) <= MAX_RECORD_BYTES:
+        return True
+    logger.warning(
+        "idempotency: a %d-byte response is not remembered (limit %d)",
+        len(response.content),
+        MAX_RECORD_BYTES,
+    )
+    return False
+
+
 def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method or "", request.get_full_path()):
         digest.update(part.encode())
         digest.update(b"\n")
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RequestDataTooBig as exc:  # DATA_UPLOAD_MAX_MEMORY_SIZE set below ours
+        raise IdempotencyBodyTooLarge from exc
     return digest.hexdigest()
 
 

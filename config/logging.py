@@ -6,6 +6,8 @@ reprs, form bodies and query strings, JSON, URLs with credentials, and bare GitH
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable
 
 from config.request_id import request_id_get
@@ -107,4 +109,44 @@ class RedactSecretsFilter(logging.Filter):
             redacted = redact(text)
             if isinstance(value, str) or redacted != text or name == "request":
                 setattr(record, name, redacted)
+        return True
+
+
+class CacheOutageFilter(logging.Filter):
+    """For django-redis's "Exception ignored" lines. With IGNORE_EXCEPTIONS it logs the whole
+    traceback of every cache call it swallows: during a Redis outage that is several per request,
+    each one saying the same thing. One warning per `interval` seconds and process instead,
+    naming the error and how many were left out since the last one."""
+
+    _MESSAGE = (
+        "cache unavailable, serving without it: %s (%d more cache errors since the last "
+        "warning; the next is logged in %d s at the earliest)"
+    )
+
+    def __init__(self, interval: float = 60.0) -> None:
+        super().__init__()
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._quiet_until = 0.0
+        self._left_out = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg is self._MESSAGE:
+            # Already let through by another instance (each dictConfig() adds one).
+            return True
+        now = time.monotonic()
+        with self._lock:
+            if now < self._quiet_until:
+                self._left_out += 1
+                return False
+            left_out, self._left_out = self._left_out, 0
+            self._quiet_until = now + self.interval
+        error = record.exc_info[1] if record.exc_info else None
+        # django-redis wraps redis-py's error in ConnectionInterrupted; the cause says what broke.
+        cause = (error.__cause__ or error) if error is not None else None
+        what = f"{type(cause).__name__}: {cause}" if cause is not None else record.getMessage()
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg = self._MESSAGE
+        record.args = (what, left_out, int(self.interval))
+        record.exc_info, record.exc_text = None, None
         return True

@@ -4,8 +4,9 @@ from typing import Any
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django_prometheus import middleware as django_prometheus
 
-from config import health, metrics
+from config import errors, health, metrics
 from config.request_id import HEADER, request_id_choose, request_id_clear, request_id_set
 
 
@@ -56,3 +57,38 @@ class ProbesMiddleware:
         if view is not None:
             return view(request)
         return self.get_response(request)
+
+
+class PrometheusAfterMiddleware(django_prometheus.PrometheusAfterMiddleware):
+    """django-prometheus's, with a bounded `method` label: every label value is a time series
+    kept for the life of the process (and, in multiprocess mode, in its files), and the method
+    is whatever an anonymous client writes. django-prometheus 2.5 buckets unknown methods for
+    most metrics but labels its latency histogram with the raw method, so each invented method
+    added a histogram (200 invented methods doubled /metrics). Here every metric gets a known
+    method or "other"."""
+
+    KNOWN_METHODS = frozenset(
+        {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+    )
+
+    def label_metric(
+        self, metric: Any, request: HttpRequest, response: Any = None, **labels: Any
+    ) -> Any:
+        if "method" in labels and labels["method"] not in self.KNOWN_METHODS:
+            labels["method"] = "other"
+        return super().label_metric(metric, request, response, **labels)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's 405 (`require_POST`, `require_GET`) is an empty body: a person who opens a
+    button's address gets the site's error page instead, with its Allow header kept. Answers
+    that already say something (the API's JSON errors) pass as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        return errors.method_not_allowed(request, allowed=response.get("Allow", ""))

@@ -52,14 +52,14 @@ def rate_limit_hit(request: HttpRequest, *, scope: Scope) -> RateLimitUsage | No
     when limits are switched off (RATELIMIT_ENABLE) or the cache is down and the scope fails open.
     """
     rate = settings.API_RATE_LIMITS[scope]
-    # django-ratelimit's own keys: the user's id when signed in, else the address as it reads
-    # it (RATELIMIT_IP_META_KEY behind a proxy, IPv6 masked to its /64).
+    # django-ratelimit's own keys: the user's id when signed in, else the client's address
+    # (config/client_ip.py: TRUSTED_PROXY_COUNT behind a proxy; IPv6 masked to its /64).
     key = "ip" if scope == "anonymous" else "user_or_ip"
     try:
         try:
             usage = get_usage(request, group=f"api:{scope}", key=key, rate=rate, increment=True)
         except ImproperlyConfigured:
-            # No client address (gunicorn on a unix socket without RATELIMIT_IP_META_KEY):
+            # No client address (gunicorn on a unix socket, TRUSTED_PROXY_COUNT unset):
             # one shared budget for every request without one, not a lifted limit.
             logger.warning("no client address for rate limits (scope %s)", scope)
             usage = get_usage(

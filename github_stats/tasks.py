@@ -1,10 +1,11 @@
 """Celery entry points: take ids, call services, schedule retries. Nothing else.
 
 Redis redelivers a task whose message stays unacknowledged longer than the broker's
-visibility timeout (settings.CELERY_BROKER_VISIBILITY_TIMEOUT, 3,600 s). With acks_late that is
-countdown + run time, so both stay below it: the hard time limit is 16 minutes, and a rate limit
-that resets later than REQUEUE_MAX_COUNTDOWN leaves the job queued in the database, where the
-beat scheduler's tick picks it up after the reset.
+visibility timeout (settings.CELERY_BROKER_VISIBILITY_TIMEOUT, 16 minutes). With acks_late that is
+countdown + run time, so the settings build it from both: the hard time limit
+(REFRESH_TIME_LIMIT, 10 minutes) plus the longest countdown (REFRESH_MAX_COUNTDOWN, 5 minutes)
+plus a margin. A rate limit that resets later than that leaves the job queued in the database,
+where the beat scheduler's tick picks it up after the reset; transient retries wait less.
 """
 
 from __future__ import annotations
@@ -22,15 +23,17 @@ from github_stats.services.scheduling import refresh_stale_tick
 
 logger = logging.getLogger(__name__)
 
-SOFT_TIME_LIMIT = 15 * 60
-TIME_LIMIT = 16 * 60
+SOFT_TIME_LIMIT = settings.REFRESH_SOFT_TIME_LIMIT
+TIME_LIMIT = settings.REFRESH_TIME_LIMIT
 TRANSIENT_MAX_RETRIES = 4
-REQUEUE_MAX_COUNTDOWN = settings.CELERY_BROKER_VISIBILITY_TIMEOUT - TIME_LIMIT - 5 * 60
+REQUEUE_MAX_COUNTDOWN = settings.REFRESH_MAX_COUNTDOWN
 
 
 def transient_countdown(retries: int) -> float:
-    """Exponential with full jitter: 30 s, 60 s, 120 s, 240 s caps."""
-    return random.uniform(1, 30 * 2**retries)  # noqa: S311 (jitter, not secrets)
+    """Exponential with full jitter: 30 s, 60 s, 120 s, 240 s caps (never past the longest
+    countdown the visibility timeout allows for)."""
+    cap = min(30 * 2**retries, REQUEUE_MAX_COUNTDOWN)
+    return random.uniform(1, cap)  # noqa: S311 (jitter, not secrets)
 
 
 @shared_task(
@@ -77,4 +80,5 @@ def refresh_stale() -> dict[str, object]:
         "queued": len(tick.queued),
         "requeued": len(tick.requeued),
         "left_for_later": tick.left_for_later,
+        "failed_stuck": len(tick.failed_stuck),
     }

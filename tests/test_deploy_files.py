@@ -1,11 +1,13 @@
-"""The deploy files (Dockerfile, docker-compose.yml, .env.example, .ci/run) and the docs of the
-configuration. No Docker engine runs on these machines, so the files are checked by parsing
-them, by `docker-compose config` where that tool is installed, and by running the parts of the
-image build that need no engine (collectstatic with production settings, the health probe)."""
+"""The deploy files (Dockerfile, docker-compose.yml, .env.example, .ci/run, gunicorn's settings,
+docs/nginx.conf) and the docs of the configuration. No Docker engine runs on these machines, so
+the files are checked by parsing them, by `docker-compose config` where that tool is installed,
+by `nginx -t`, and by running the parts of the image build that need no engine (collectstatic
+with production settings, the health probe)."""
 
 import json
 import os
 import re
+import runpy
 import shlex
 import shutil
 import subprocess
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.services import require
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
@@ -132,6 +136,18 @@ def test_compose_processes():
     assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "-c", _healthcheck_code()]
 
 
+def test_compose_publishes_gunicorn_on_loopback_only():
+    # Published on every interface, gunicorn would face slow clients without the proxy's
+    # buffering (issue 14, slowloris); and nothing else of ours may be published at all.
+    services = _compose()["services"]
+    for port in services["web"]["ports"]:
+        host_ip, _, rest = str(port).partition(":")
+        assert host_ip == "127.0.0.1", port
+        assert rest.endswith(":8000"), port
+    published = sorted(name for name, service in services.items() if service.get("ports"))
+    assert published == ["web"]
+
+
 def test_compose_redis_never_evicts_and_stores_keep_named_volumes():
     compose = _compose()
     services = compose["services"]
@@ -173,6 +189,40 @@ def test_docker_compose_config_accepts_the_file(tmp_path):
     assert resolved["services"]["web"]["environment"]["DATABASE_URL"] == (
         "postgres://gitpulse:compose-check@postgres:5432/gitpulse"
     )
+    assert resolved["services"]["web"]["ports"] == ["127.0.0.1:8000:8000/tcp"]
+
+
+def test_the_example_proxy_config_passes_nginx_t(tmp_path):
+    """docs/nginx.conf, the buffering TLS proxy docs/deployment.md puts in front of gunicorn,
+    checked by nginx itself with a throwaway certificate in place of the real one."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    openssl = shutil.which("openssl")
+    # .ci/run installs nginx-light, so CI fails rather than skips without it.
+    require(nginx is not None and openssl is not None, "no nginx (apt-get install nginx-light)")
+    assert nginx is not None
+    assert openssl is not None
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=gitpulse.example.com", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    text = (ROOT / "docs" / "nginx.conf").read_text()
+    assert "proxy_pass http://gitpulse;" in text
+    assert "server 127.0.0.1:8000;" in text
+    assert re.search(r"(?m)^\s*client_header_timeout \d+s;", text)
+    assert re.search(r"(?m)^\s*proxy_request_buffering on;", text)
+    text = text.replace("/etc/ssl/gitpulse/fullchain.pem", str(cert))
+    text = text.replace("/etc/ssl/gitpulse/privkey.pem", str(key))
+    (tmp_path / "nginx.conf").write_text(text)
+
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+         "-e", str(tmp_path / "error.log")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
 
 
 def test_env_example_leaves_secrets_blank():
@@ -213,8 +263,24 @@ def test_dockerfile_serves_production_with_gunicorn_and_collected_static():
     assert any("manage.py collectstatic --noinput" in run for run in runs)
     (cmd,) = [args for keyword, args in final if keyword == "CMD"]
     command = " ".join(json.loads(cmd))
-    assert "gunicorn config.wsgi:application" in command
+    assert "exec gunicorn -c config/gunicorn_conf.py --bind 0.0.0.0:${PORT} " in command
+    assert command.rstrip('"').endswith(" config.wsgi:application")
     assert "/health/live" in _healthcheck_code()
+
+
+def test_gunicorn_settings_use_threads_that_slow_clients_cannot_all_hold(monkeypatch):
+    """The file the image's CMD passes to gunicorn (tests/ops/test_slow_clients.py runs it
+    under attack): threaded workers, more threads per worker than the attack's 4 sockets."""
+    for name in ("WEB_CONCURRENCY", "WEB_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    conf = runpy.run_path(str(ROOT / "config" / "gunicorn_conf.py"))
+    assert conf["worker_class"] == "gthread"
+    assert conf["workers"] == 2
+    assert conf["threads"] > 4
+    assert conf["worker_connections"] > conf["threads"]  # room for kept-alive connections
+    assert 0 < conf["keepalive"] < conf["timeout"] <= 30
+    assert conf["accesslog"] is None
+    assert "bind" not in conf  # the CMD binds $PORT; tests bind loopback
 
 
 def test_dockerfile_copies_only_files_that_exist():

@@ -1,11 +1,13 @@
 """Settings shared by every environment. Everything that differs between machines comes from the
 environment (see README "Configuration" and .env.example)."""
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.jwt_keys import jwt_private_key_from_env, jwt_private_key_load_or_create
@@ -59,10 +61,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A 405's empty body becomes the site's error page (config/middleware.py).
+    "config.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # django-prometheus's, with the `method` label bounded to known methods (config/middleware.py).
+    "config.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,10 +205,24 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Every countdown and time limit stays below this, or Redis redelivers the task (TOOLCHAIN.md).
-CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
+# A refresh's time limits and the longest countdown it is ever queued with (github_stats/tasks.py).
+# Redis redelivers an unacknowledged message this long after a worker took it, so the visibility
+# timeout is built from them: never while a worker still runs the task (countdown + run time stay
+# below it), and soon after a killed worker lost it. The scheduler fails a job still "running"
+# REFRESH_STUCK_AFTER seconds after it started: later than any redelivery, when nothing will
+# finish it any more (github_stats/services/stuck_jobs.py; docs/operations.md).
+REFRESH_SOFT_TIME_LIMIT = env_int("REFRESH_SOFT_TIME_LIMIT", 9 * 60)
+REFRESH_TIME_LIMIT = env_int("REFRESH_TIME_LIMIT", 10 * 60)
+REFRESH_MAX_COUNTDOWN = env_int("REFRESH_MAX_COUNTDOWN", 5 * 60)
+REFRESH_MARGIN = env_int("REFRESH_MARGIN", 60)
+CELERY_BROKER_VISIBILITY_TIMEOUT = REFRESH_TIME_LIMIT + REFRESH_MAX_COUNTDOWN + REFRESH_MARGIN
+# Every worker looks for messages past the visibility timeout every 10 s (kombu scans only every
+# 10th look unless unacked_restore_throttle is 1: a redelivery up to 100 s late), hence the 10.
+REFRESH_STUCK_AFTER = CELERY_BROKER_VISIBILITY_TIMEOUT + 10 + REFRESH_MARGIN
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 2,
 }
@@ -248,6 +267,16 @@ STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
 # How long a finished page or API answer stays cached at most (github_stats/caching.py); a change
 # to what it shows replaces it sooner. 0 switches the cache off.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 5 * 60)
+# A fair share of GitHub (github_stats/services/budget.py), per person and clock hour: accounts
+# we did not store yet that one person may have fetched, and GitHub requests their on-demand
+# refreshes may spend (the scheduler's background refreshes count against nobody). Site-wide,
+# first fetches of new accounts stop while less than this share of the hourly quota is left:
+# the rest is kept for the scheduler and for the accounts people already track.
+GITHUB_FIRST_FETCHES_PER_PERSON_HOUR = env_int("GITHUB_FIRST_FETCHES_PER_PERSON_HOUR", 30)
+GITHUB_REQUESTS_PER_PERSON_HOUR = env_int("GITHUB_REQUESTS_PER_PERSON_HOUR", 500)
+GITHUB_QUOTA_RESERVE_PERCENT = env_int("GITHUB_QUOTA_RESERVE_PERCENT", 25)
+# What the settings page and GET /api/v1/me show of it (accounts/budget.py).
+PERSON_BUDGET_GET = "github_stats.services.budget.budget_person_get"
 
 # --- JSON API (/api/v1/) ----------------------------------------------------------------------
 # Tokens for scripts come from django-allauth headless: the "app" client logs in with email and
@@ -255,8 +284,9 @@ RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 5 * 60)
 # the site's own pages and its session cookie (with CSRF) for the API.
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app",)
-# A class path, not a secret.
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.strategy.JWTTokenStrategy"  # noqa: S105
+# A class path, not a secret. allauth's JWTs; reusing a rotated refresh token revokes its login,
+# and the login's session lives as long as its newest refresh token (accounts/tokens.py).
+HEADLESS_TOKEN_STRATEGY = "accounts.tokens.RevokingJWTTokenStrategy"  # noqa: S105
 # RS256 (allauth's default). Every machine of one deployment must share the key: set it in
 # production; the embedded default generates one into var/ (git-ignored) the first time.
 HEADLESS_JWT_PRIVATE_KEY = jwt_private_key_from_env(
@@ -274,11 +304,20 @@ API_RATE_LIMITS = {
     "refresh": env_str("API_RATE_LIMIT_REFRESH") or "10/m",
     "anonymous": env_str("API_RATE_LIMIT_ANONYMOUS") or "60/m",
 }
-# Behind a reverse proxy, name the header that carries the client's address (django-ratelimit
-# reads request.META[...]), e.g. HTTP_X_REAL_IP; unset means REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
-# How long a POST/PUT with an Idempotency-Key is remembered (config/idempotency.py).
-API_IDEMPOTENCY_TTL = 24 * 60 * 60
+# The client's address, for allauth's limits and django-ratelimit alike (config/client_ip.py):
+# TRUSTED_PROXY_COUNT is how many proxies of ours append to X-Forwarded-For; 0 = REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
+if "RATELIMIT_IP_META_KEY" in os.environ:
+    # Replaced by TRUSTED_PROXY_COUNT (2026-12): a leftover, ignored, would quietly put every
+    # client behind the proxy on one shared limit.
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
+        "proxies that append to X-Forwarded-For (README, Configuration), and unset it."
+    )
+# How long a POST/PUT with an Idempotency-Key is remembered (config/idempotency.py): long enough
+# for a client's retries, short, because the records sit in the never-evicting Redis.
+API_IDEMPOTENCY_TTL = 60 * 60
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -338,6 +377,8 @@ LOGGING: dict[str, Any] = {
     "filters": {
         "request_id": {"()": "config.logging.RequestIdFilter"},
         "redact": {"()": "config.logging.RedactSecretsFilter"},
+        # One warning a minute while Redis is down, not a traceback per cache call.
+        "cache_outage": {"()": "config.logging.CacheOutageFilter", "interval": 60},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
@@ -361,5 +402,7 @@ LOGGING: dict[str, Any] = {
         # skip our filters (unredacted lines, no request id); route them through the root's.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-redis logs each exception IGNORE_EXCEPTIONS swallowed here (config/logging.py).
+        "django_redis.cache": {"filters": ["cache_outage"]},
     },
 }

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: ninja reads the endpoints' annotations at import.
 
+from contextlib import suppress
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from github_stats.api.common import json_response, signed_in
 from github_stats.api.jobs import job_accepted, job_hand_over
 from github_stats.api.schemas import AccountOut, HistoryOut, JobOut, Login, RepoName
 from github_stats.caching import CachedResponse, Shown
-from github_stats.exceptions import NotFound
+from github_stats.exceptions import BudgetSpent, NotFound
 from github_stats.selectors.accounts import (
     account_find,
     account_get_visible,
@@ -43,7 +44,10 @@ TOP_REPOS = 10
     summary="An account's dashboard",
     description="200 with what we store (`stale: true` and `job_id` when a refresh was queued "
     "because it is older than the TTL). An account we do not have yet: 202 with the refresh "
-    "job and a Location to poll; never waits for GitHub.",
+    "job and a Location to poll; never waits for GitHub. A first fetch past your hourly share "
+    "is 429 `person_budget_spent`, and while the site keeps the rest of GitHub's quota for "
+    "tracked accounts 503 `quota_reserved`; both with Retry-After (GET /api/v1/me shows what "
+    "is left).",
 )
 def account_detail(request: HttpRequest, response: HttpResponse, login: Login):
     user = signed_in(request)
@@ -64,8 +68,10 @@ def account_detail(request: HttpRequest, response: HttpResponse, login: Login):
     top = account_top_repositories(account=account, limit=TOP_REPOS)
     job_id = None
     if profile.is_stale:
-        job = refresh_request(login=account.login, requested_by=user, account=account)
-        job_id = job_hand_over(job, user).pk
+        # What we store is the answer either way; past the caller's share it stays stale.
+        with suppress(BudgetSpent):
+            job = refresh_request(login=account.login, requested_by=user, account=account)
+            job_id = job_hand_over(job, user).pk
     out = AccountOut(
         profile=profile,
         figures=dashboard.figures,

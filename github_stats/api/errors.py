@@ -10,13 +10,15 @@ from datetime import UTC, datetime
 from django.http import HttpRequest, HttpResponse
 
 from config.errors import error_response
-from github_stats.github.errors import RateLimited, ShownError
+from github_stats.github.errors import ShownError
 
 
 def domain_error(request: HttpRequest, exc: ShownError) -> HttpResponse:
     headers = {}
-    if isinstance(exc, RateLimited):
-        seconds = (exc.reset_at - datetime.now(UTC)).total_seconds()
+    # GitHub's rate limit, and the shared budget's refusals (BudgetSpent), say when to retry.
+    reset_at = getattr(exc, "reset_at", None)
+    if isinstance(reset_at, datetime):
+        seconds = (reset_at - datetime.now(UTC)).total_seconds()
         headers["Retry-After"] = str(max(1, math.ceil(seconds)))
     return error_response(status=exc.status, error=exc.code, message=exc.message, headers=headers)
 

@@ -19,6 +19,7 @@ from github_stats.api.schemas import JobOut, JobState
 from github_stats.exceptions import NotFound
 from github_stats.models import RefreshJob
 from github_stats.selectors.accounts import refresh_job_get
+from github_stats.services.jobs import refresh_job_watched
 
 router = Router()
 
@@ -67,6 +68,7 @@ def job_detail(request: HttpRequest, job_id: UUID) -> JobOut:
     )
     if job is None or not visible:
         raise NotFound("There is no such job.")
+    refresh_job_watched(job_id=job.pk)  # polled: someone is waiting for it
     return job_out(job)
 
 

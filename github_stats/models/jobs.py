@@ -35,6 +35,11 @@ class RefreshJobQuerySet(models.QuerySet["RefreshJob"]):
             | Q(retry_at__isnull=True, created_at__lte=now - lost_after)
         )
 
+    def stuck(self, *, started_before: datetime) -> RefreshJobQuerySet:
+        """Jobs still "running" that a worker claimed before `started_before`. Past the hard
+        time limit and the broker's redelivery, no task will finish them any more."""
+        return self.filter(status=JobStatus.RUNNING, started_at__lt=started_before)
+
 
 class RefreshJob(models.Model):
     """One refresh of one account, requested by a person, the scheduler or an operator.

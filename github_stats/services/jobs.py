@@ -26,10 +26,10 @@ from uuid import UUID
 from celery import signature
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from github_stats.exceptions import AccountHidden
+from github_stats.exceptions import AccountHidden, BudgetSpent, RefreshAbandoned
 from github_stats.github.client import GitHubClient
 from github_stats.github.errors import (
     GitHubBadCredentials,
@@ -41,7 +41,14 @@ from github_stats.github.errors import (
 )
 from github_stats.github.names import validate_login
 from github_stats.github.transport import RequestStats
-from github_stats.models import IN_FLIGHT, GitHubAccount, JobStatus, RefreshJob
+from github_stats.models import IN_FLIGHT, GitHubAccount, JobStatus, RefreshJob, Tracking
+from github_stats.services.budget import (
+    budget_admit,
+    budget_first_fetch_refund,
+    budget_requests_charge,
+    budget_requests_check,
+    budget_reserve_check,
+)
 from github_stats.services.refresh import RefreshResult, account_refresh
 
 if TYPE_CHECKING:
@@ -55,6 +62,9 @@ NOT_FOUND_TTL = timedelta(minutes=15)
 # A job queued again for a transient failure is retried by Celery within this window; after it
 # the scheduler takes it as lost and queues it again.
 TRANSIENT_RETRY_WINDOW = timedelta(minutes=10)
+# Someone is waiting for a job they asked for or looked at this recently (a page polls a parked
+# job every 15 s): a job parked by a rate limit that nobody waits for is dropped at the reset.
+WAITED_FOR = timedelta(minutes=15)
 
 
 def refresh_request(
@@ -65,11 +75,28 @@ def refresh_request(
     Validates the login before any query or GitHub call.
 
     Raises InvalidLogin, AccountHidden (moderation), or GitHubNotFound when GitHub told us in
-    the last few minutes that it has no such account."""
+    the last few minutes that it has no such account. Every request passes the shared budget
+    (services/budget.py): PersonBudgetSpent past the person's share, QuotaReserved for a new
+    account while the site's reserve is reached; a job already in flight is handed over anyway,
+    since it costs nothing more."""
     login, account = _refresh_target(login=login, account=account)
     if account is None and cache.get(_not_found_key(login)):
         raise GitHubNotFound(f"No GitHub account is called {login}.")
-    return refresh_job_create(account=account, login=login, requested_by=requested_by)
+    user_id = requested_by.pk if requested_by is not None else None
+    try:
+        counted = budget_admit(user_id=user_id, first_fetch=account is None)
+    except BudgetSpent:
+        existing = RefreshJob.objects.in_flight().filter(login=login.lower()).first()
+        if existing is None:
+            raise
+        job, counted, created = existing, False, False
+    else:
+        job, created = _job_create(account=account, login=login, requested_by=requested_by)
+    if counted and not created and user_id is not None:
+        budget_first_fetch_refund(user_id=user_id)  # a job already in flight: nothing new
+    if user_id is not None:
+        refresh_job_watched(job_id=job.pk)
+    return job
 
 
 def _refresh_target(
@@ -96,6 +123,17 @@ def refresh_job_create(
 ) -> RefreshJob:
     """The in-flight job of this account (or login), creating and enqueueing one if there is
     none. Atomic under concurrency: the partial unique constraints decide the race."""
+    return _job_create(account=account, login=login, requested_by=requested_by, enqueue=enqueue)[0]
+
+
+def _job_create(
+    *,
+    account: GitHubAccount | None,
+    login: str | None,
+    requested_by: User | None,
+    enqueue: bool = True,
+) -> tuple[RefreshJob, bool]:
+    """refresh_job_create, and whether this call created the job."""
     job_login = (account.login if account is not None else validate_login(login)).lower()
     same = Q(login=job_login) | Q(account=account) if account is not None else Q(login=job_login)
     for _ in range(3):
@@ -107,11 +145,11 @@ def refresh_job_create(
         except IntegrityError:
             existing = RefreshJob.objects.in_flight().filter(same).first()
             if existing is not None:
-                return existing
+                return existing, False
             continue  # it finished between our insert and our look: try again
         if enqueue:
             transaction.on_commit(partial(refresh_job_enqueue, job_id=job.pk))
-        return job
+        return job, True
     raise IntegrityError(f"could not queue a refresh of {job_login}")
 
 
@@ -165,8 +203,11 @@ def refresh_run_now(
 ) -> JobRun:
     """Refresh in this process, through the account's job (for commands that must finish
     without a worker). Raises InvalidLogin and AccountHidden before any GitHub call, and
-    RateLimited with the job parked until the reset (the scheduler resumes it)."""
+    RateLimited with the job parked until the reset (the scheduler resumes it), and
+    QuotaReserved for a new account while the site's reserve is reached."""
     login, account = _refresh_target(login=login, account=account)
+    if account is None:
+        budget_reserve_check()
     job = refresh_job_create(account=account, login=login, requested_by=requested_by, enqueue=False)
     return _job_run(job_id=job.pk, client=client, retry_transient=False, steal=False)
 
@@ -184,6 +225,12 @@ def _job_run(
         return JobRun(job=job)
     client = client or GitHubClient(may_sleep=True)
     before = replace(client.stats)
+    try:
+        # Checked again as the job starts: the budget may have been spent since it was queued.
+        _job_admit(job)
+    except BudgetSpent as exc:
+        _job_finish(job, client, before, status=JobStatus.FAILED, exc=exc, retry_at=exc.reset_at)
+        return JobRun(job=job)
     try:
         result = account_refresh(
             account=job.account, login=None if job.account else job.login, client=client
@@ -239,6 +286,9 @@ def _job_finish(
     job.github_requests += spent.requests
     job.quota_requests += spent.quota_requests
     job.graphql_points += spent.graphql_points
+    if job.requested_by_id is not None:
+        # On-demand work is the requester's; the scheduler's jobs have none.
+        budget_requests_charge(user_id=job.requested_by_id, requests=spent.requests)
     job.save(
         update_fields=[
             "status",
@@ -256,3 +306,52 @@ def _job_finish(
 
 def _not_found_key(login: str) -> str:
     return f"github_stats:not_found:{login.lower()}"
+
+
+def refresh_job_watched(*, job_id: UUID | str) -> None:
+    """Someone asked for this job or looked at it (a request, a page's poll, the API's job
+    endpoint): they are waiting for it."""
+    cache.set(_watched_key(job_id), True, timeout=int(WAITED_FOR.total_seconds()))
+
+
+def refresh_jobs_unwanted_drop(*, now: datetime | None = None) -> list[str]:
+    """Fail the jobs a rate limit parked, now due, that nobody waits for: no one tracks the
+    account and no one asked for or looked at the job lately. Otherwise an attack's junk is
+    re-queued first after the reset, ahead of real work. The logins dropped; two queries."""
+    now = now or timezone.now()
+    parked = list(
+        RefreshJob.objects.filter(
+            status=JobStatus.QUEUED, error_code=RateLimited.code, retry_at__lte=now
+        )
+        .exclude(Exists(Tracking.objects.filter(account=OuterRef("account"))))
+        .values_list("pk", "login")
+    )
+    if not parked:
+        return []
+    watched = cache.get_many([_watched_key(pk) for pk, _ in parked])
+    unwanted = {pk: login for pk, login in parked if _watched_key(pk) not in watched}
+    abandoned = RefreshAbandoned()
+    RefreshJob.objects.filter(pk__in=unwanted, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        retry_at=None,
+        error_code=abandoned.code,
+        error=abandoned.message,
+    )
+    return sorted(unwanted.values())
+
+
+def _job_admit(job: RefreshJob) -> None:
+    """Raise what stops a person's claimed job from calling GitHub now: their budget, or the
+    site's reserve for a new account, may have been spent since refresh_request admitted it (a
+    busy queue). Jobs nobody asked for (the scheduler's, an operator's backfill) were admitted
+    by their own path; a rate limit still parks any job as before."""
+    if job.requested_by_id is None:
+        return
+    if job.account_id is None:
+        budget_reserve_check()
+    budget_requests_check(user_id=job.requested_by_id)
+
+
+def _watched_key(job_id: UUID | str) -> str:
+    return f"github_stats:job_watched:{job_id}"

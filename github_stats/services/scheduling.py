@@ -2,8 +2,10 @@
 
 Every few minutes (Celery beat, or `manage.py refresh_stale`) one tick queues the stalest tracked
 accounts older than STATS_TTL, oldest first, only as many as the remaining quota can pay for, and
-puts back in the queue the jobs a rate limit parked. A cache lock keeps a second beat process from
-doubling the work; the one-job-in-flight constraint would stop duplicate jobs anyway.
+puts back in the queue the jobs a rate limit parked. First it fails the jobs left "running" by a
+run that died (services/stuck_jobs.py), so their accounts can be refreshed again. A cache lock
+keeps a second beat process from doubling the work; the one-job-in-flight constraint would stop
+duplicate jobs anyway.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from django.utils import timezone
 
 from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until
 from github_stats.models import GitHubAccount, RefreshJob
-from github_stats.services.jobs import refresh_job_create, refresh_job_enqueue
+from github_stats.services.jobs import (
+    refresh_job_create,
+    refresh_job_enqueue,
+    refresh_jobs_unwanted_drop,
+)
+from github_stats.services.stuck_jobs import refresh_jobs_fail_stuck
 
 LOCK_KEY = "github_stats:refresh_stale:lock"
 # Shorter than the beat interval (5 min): a tick that died cannot block the next one.
@@ -42,6 +49,8 @@ class StaleTick:
     queued: list[str] = field(default_factory=list)  # logins of new jobs
     requeued: list[str] = field(default_factory=list)  # logins of parked or lost jobs
     left_for_later: int = 0  # stale accounts the quota could not pay for this time
+    failed_stuck: list[str] = field(default_factory=list)  # logins of jobs given up as lost
+    dropped: list[str] = field(default_factory=list)  # logins of parked jobs nobody waits for
 
 
 def refresh_cost_estimate(*, public_repos: int, has_token: bool) -> int:
@@ -86,7 +95,11 @@ def refresh_stale_tick(
 def _tick(*, now: datetime, limit: int) -> StaleTick:
     has_token = bool(settings.GITHUB_TOKEN)
     tick = StaleTick(budget=quota_budget(now=now))
+    # Costs no quota, and frees the account for the stale loop below in this very tick.
+    tick.failed_stuck = refresh_jobs_fail_stuck(now=now)
 
+    # Parked jobs nobody waits for any more must not go ahead of the work below.
+    tick.dropped = refresh_jobs_unwanted_drop(now=now)
     # People asked for these first: jobs parked by a rate limit, or whose message was lost.
     due = (
         RefreshJob.objects.due(now=now, grace=DUE_GRACE, lost_after=LOST_AFTER)

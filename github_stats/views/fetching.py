@@ -14,10 +14,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+
 from github_stats.exceptions import AccountHidden
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob
 from github_stats.selectors.accounts import account_find, refresh_job_get
-from github_stats.services.jobs import refresh_request
+from github_stats.services.jobs import refresh_job_watched, refresh_request
 from github_stats.views.htmx import HtmxHttpRequest, poll_seconds, signed_in
 from github_stats.views.problems import (
     HIDDEN,
@@ -120,5 +122,17 @@ def _job_named(
     if job is None:
         return None
     if job.login == login.lower() or (account is not None and job.account_id == account.pk):
+        refresh_job_watched(job_id=job.pk)  # a page polls it: someone is waiting
         return job
     return None
+
+
+def canonical_redirect(request: HtmxHttpRequest, url: str) -> HttpResponse | None:
+    """A permanent redirect to the page's canonical URL (the stored spelling of the login, and
+    of the repository's name) with the same query, for a plain GET of another spelling
+    (/u/ALICE → /u/alice). None when the request is already there, or is htmx's (its URLs come
+    from our own links, which are canonical)."""
+    if request.htmx or request.path == url:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -3,18 +3,22 @@ from how a refresh job ended, shown by templates/github_stats/includes/problem.h
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from github_stats.exceptions import AccountHidden
 from github_stats.github.errors import ShownError
 from github_stats.models import JobStatus, RefreshJob
 from github_stats.views.htmx import HtmxHttpRequest, poll_ended
 
+# A refusal that says when to come back tells browsers and crawlers too.
+_RETRY_AFTER_STATUSES = (HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE)
 # Everything a service or selector raises for a person to read.
 PROBLEM_ERRORS = (ShownError,)
 
@@ -23,6 +27,7 @@ _STATUS = {
     "hidden": HTTPStatus.NOT_FOUND,
     "not_found": HTTPStatus.NOT_FOUND,
     "throttled": HTTPStatus.TOO_MANY_REQUESTS,
+    "reserved": HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
 
@@ -30,7 +35,8 @@ _STATUS = {
 class Problem:
     """Something a person can act on, shown inside the page."""
 
-    code: str  # invalid | hidden | not_found | rate_limited | unavailable | failed | throttled
+    # invalid | hidden | not_found | rate_limited | unavailable | failed | throttled | reserved
+    code: str
     title: str
     message: str
     reset_at: datetime | None = None
@@ -59,6 +65,13 @@ def problem_from_code(code: str, message: str, reset_at: datetime | None = None)
             "We will ask GitHub again as soon as the limit resets; this page keeps waiting.",
             reset_at=reset_at,
         )
+    if code == "person_budget_spent":
+        # The message says when (services/budget.py); so does reset_at, for the template.
+        title = "You have used your share of GitHub for this hour"
+        return Problem("throttled", title, message, reset_at=reset_at)
+    if code == "quota_reserved":
+        title = "New accounts are paused for now"
+        return Problem("reserved", title, message, reset_at=reset_at)
     if code == "github_unavailable":
         return Problem(
             "unavailable",
@@ -82,7 +95,8 @@ def job_problem(job: RefreshJob | None) -> Problem | None:
     if job is None:
         return None
     if job.status == JobStatus.FAILED:
-        return problem_from_code(job.error_code, job.error)
+        # A job the budget stopped as it started keeps when to try again in retry_at.
+        return problem_from_code(job.error_code, job.error, job.retry_at)
     if job.is_rate_limited:
         return problem_from_code(job.error_code, job.error, job.retry_at)
     return None
@@ -97,4 +111,8 @@ def render_problem(
         main = TemplateResponse(request, f"{template}#main", {"problem": problem, **context})
         return poll_ended(main)
     context = {"problem": problem, **context}
-    return TemplateResponse(request, template, context, status=problem.status)
+    response = TemplateResponse(request, template, context, status=problem.status)
+    if problem.reset_at is not None and problem.status in _RETRY_AFTER_STATUSES:
+        seconds = (problem.reset_at - timezone.now()).total_seconds()
+        response["Retry-After"] = str(max(1, math.ceil(seconds)))
+    return response

@@ -73,7 +73,7 @@ def test_logout_with_csrf_token_signs_out(csrf_client: Client, user):
 
 def test_delete_account_without_csrf_token_is_refused(csrf_client: Client, user):
     csrf_client.force_login(user)
-    response = csrf_client.post("/settings/delete/", {"confirm_email": user.email})
+    response = csrf_client.post("/settings/delete/", {"password": DEFAULT_PASSWORD})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert User.objects.filter(pk=user.pk).exists()
 
@@ -81,7 +81,7 @@ def test_delete_account_without_csrf_token_is_refused(csrf_client: Client, user)
 def test_delete_account_with_csrf_token_deletes_it(csrf_client: Client, user):
     csrf_client.force_login(user)
     token = _token(csrf_client, "/settings/delete/")
-    data = {"confirm_email": user.email, "csrfmiddlewaretoken": token}
+    data = {"password": DEFAULT_PASSWORD, "csrfmiddlewaretoken": token}
     response = csrf_client.post("/settings/delete/", data)
     assert response.status_code == HTTPStatus.FOUND
     assert not User.objects.filter(pk=user.pk).exists()

@@ -68,3 +68,15 @@ def test_the_published_schema_uses_an_http_bearer_scheme(db):
     schemes = Client().get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
     assert schemes["BearerTokenAuth"] == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     assert schemes["SessionCsrfAuth"]["in"] == "cookie"
+
+
+def test_a_form_body_too_large_for_django_is_413_not_500(browser_session, db):
+    # The session's CSRF check reads a form body; past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    # Django refuses, and the API says so instead of answering 500.
+    browser_session.get("/settings/")  # the CSRF cookie, as a browser has it
+    response = browser_session.post(
+        "/api/v1/accounts/octocat/refresh",
+        data=b"a=" + b"x" * (3 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert_error_shape(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large")

@@ -1,6 +1,7 @@
 """Idempotency-Key on POST and PUT: a repeat gets the first response and the work is not done
 again; the same key on a different request is a 409."""
 
+import time
 from http import HTTPStatus
 
 import pytest
@@ -72,3 +73,56 @@ def test_a_malformed_key_is_422_naming_the_header(api, accounts):
     response = api.put("/api/v1/watchlist/octocat", headers={"Idempotency-Key": "has space"})
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Idempotency-Key" in response.json()["message"]
+
+
+def test_a_3_mb_body_with_a_key_is_413_and_queues_nothing(api, accounts, fake_github):
+    headers = {"Idempotency-Key": "big-body"}
+    response = api.post(
+        "/api/v1/accounts/octocat/refresh",
+        data=b"x" * (3 * 1024 * 1024),
+        content_type="application/octet-stream",
+        headers=headers,
+    )
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert response.json()["error"] == "payload_too_large"
+    assert not RefreshJob.objects.exists()
+    # Nothing was remembered or left locked: the key still works for a proper request.
+    assert api.post("/api/v1/accounts/octocat/refresh", headers=headers).status_code == 202
+
+
+def test_a_body_just_over_the_limit_is_refused_before_it_is_read(api, accounts):
+    from config.idempotency import MAX_BODY_BYTES
+
+    response = api.put(
+        "/api/v1/watchlist/octocat",
+        data=b"x" * (MAX_BODY_BYTES + 1),
+        content_type="application/octet-stream",
+        headers={"Idempotency-Key": "just-over"},
+    )
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert not Tracking.objects.exists()
+
+
+def test_a_record_is_forgotten_after_its_lifetime(api, user, accounts, settings):
+    settings.API_IDEMPOTENCY_TTL = 1
+    headers = {"Idempotency-Key": "short-lived"}
+    api.put("/api/v1/watchlist/octocat", headers=headers)
+    time.sleep(1.2)
+    assert "Idempotent-Replayed" not in api.put("/api/v1/watchlist/octocat", headers=headers)
+
+
+def test_records_live_an_hour_by_default():
+    # What README and the header's description promise; the records sit in the never-evicting
+    # Redis, so a longer life is memory nobody can reclaim.
+    from config.settings import base
+
+    assert base.API_IDEMPOTENCY_TTL == 60 * 60
+
+
+def test_a_response_too_large_to_keep_is_served_but_not_remembered(api, accounts, monkeypatch):
+    monkeypatch.setattr("config.idempotency.MAX_RECORD_BYTES", 10)
+    headers = {"Idempotency-Key": "large-answer"}
+    assert api.put("/api/v1/watchlist/octocat", headers=headers).status_code == HTTPStatus.OK
+    again = api.put("/api/v1/watchlist/octocat", headers=headers)
+    assert again.status_code == HTTPStatus.OK
+    assert "Idempotent-Replayed" not in again

@@ -92,6 +92,25 @@ def test_rate_limited_request_is_a_429_not_a_403(failing_client: Client, db):
     assert response.json()["error"] == "rate_limited"
 
 
+def test_a_button_address_opened_as_a_page_is_a_styled_405(client_logged_in: Client):
+    response = client_logged_in.get("/u/octocat/refresh", headers={"X-Request-ID": "req-405-1"})
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "POST"
+    assert _is_site_page(response)
+    body = response.content.decode()
+    assert "This address is a button, not a page" in body
+    assert "takes POST requests, not GET" in body
+    assert "req-405-1" in body
+
+
+def test_a_wrong_method_on_the_api_is_a_json_405(client: Client, db):
+    response = client.delete("/api/v1/me", headers={"X-Request-ID": "req-405-api"})
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    body = response.json()
+    assert set(body) == {"error", "message", "request_id"}
+    assert body["request_id"] == "req-405-api"
+
+
 def test_csrf_failure_is_the_sites_own_403_page(csrf_client: Client, db):
     response = csrf_client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
     assert response.status_code == HTTPStatus.FORBIDDEN

@@ -1,5 +1,5 @@
 """Rate limits count a request without a client address (gunicorn behind a proxy on a unix
-socket, RATELIMIT_IP_META_KEY unset) against one shared budget: never no limit at all."""
+socket, TRUSTED_PROXY_COUNT unset) against one shared budget: never no limit at all."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

@@ -78,8 +78,22 @@ def test_production_settings_pass_check_deploy_with_only_the_required_variables(
         "--fail-level",
         "WARNING",
         settings_module=PRODUCTION,
-        env=ONLY_REQUIRED_ENV,
+        env={**ONLY_REQUIRED_ENV, "EMAIL_HOST": "smtp.example.com"},
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_an_smtp_server_fails_the_deploy_check():
+    # Sign-ups and password resets would otherwise print their links into the logs.
+    result = run_manage("check", "--deploy", settings_module=PRODUCTION, env=ONLY_REQUIRED_ENV)
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stderr
+    assert "EMAIL_HOST" in result.stderr
+
+
+def test_the_email_check_only_runs_with_deploy():
+    # migrate, runserver and gunicorn's start-up must not stop on it.
+    result = run_manage("check", settings_module=PRODUCTION, env=ONLY_REQUIRED_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -257,3 +257,27 @@ def test_gunicorn_workers_are_summed_in_multiprocess_mode(tmp_path):
     samples = {family.name: family.samples for family in text_string_to_metric_families(out)}
     total = _value(samples[RESPONSES], f"{RESPONSES}_total", view="watchlist", status="200")
     assert total == 2
+
+
+def _method_series(samples_by_family: dict[str, list]) -> set[tuple]:
+    return {
+        (sample.name, tuple(sorted(sample.labels.items())))
+        for samples in samples_by_family.values()
+        for sample in samples
+        if "method" in sample.labels
+    }
+
+
+def test_invented_http_methods_add_no_metric_series(metrics_token, client):
+    # The first one may add the "other" series; the next twenty add none.
+    for path in ("/", "/no/such/page", "/api/v1/me"):
+        client.generic("INVENTED", path)
+    before = _method_series(_scrape())
+    for number in range(20):
+        for path in ("/", "/no/such/page", "/api/v1/me"):
+            client.generic(f"INVENTED{number}", path)
+    after = _scrape()
+    assert _method_series(after) == before
+    methods = {dict(labels)["method"] for _, labels in _method_series(after)}
+    assert "other" in methods
+    assert not any(method.startswith("INVENTED") for method in methods)

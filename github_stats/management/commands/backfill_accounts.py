@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from github_stats.exceptions import AccountHidden
+from github_stats.exceptions import AccountHidden, QuotaReserved
 from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubNotFound, InvalidLogin, RateLimited
 from github_stats.github.quota import quota_get
@@ -131,6 +131,12 @@ class Command(BaseCommand):
         except RateLimited as exc:
             return RATE_LIMITED, (
                 f"rate limited until {exc.reset_at:%Y-%m-%d %H:%M:%S} UTC; stopping here"
+            )
+        except QuotaReserved as exc:
+            # New accounts, like everyone's, stop at the reserve kept for tracked accounts.
+            return RATE_LIMITED, (
+                "the rest of the hour's quota is kept for tracked accounts until "
+                f"{exc.reset_at:%Y-%m-%d %H:%M:%S} UTC; stopping here"
             )
         job, result = run.job, run.result
         if run.busy or job is None:

@@ -26,5 +26,10 @@ class Command(BaseCommand):
             + f", re-queued {len(tick.requeued)} waiting jobs; "
             f"estimated cost {tick.estimated_cost} of a budget of {tick.budget} requests"
             + (f"; {tick.left_for_later} left for later" if tick.left_for_later else "")
+            + (
+                f"; gave up {len(tick.failed_stuck)} lost jobs ({', '.join(tick.failed_stuck)})"
+                if tick.failed_stuck
+                else ""
+            )
             + "."
         )
