@@ -24,12 +24,21 @@ REPOS_PER_PAGE = 20
 MAX_PAGE = 10_000
 RepoSort = Literal["stars", "forks", "pushed", "name"]
 REPO_SORTS: tuple[RepoSort, ...] = ("stars", "forks", "pushed", "name")
-_ORDER: dict[str, tuple[Any, ...]] = {
-    "stars": (F("stars").desc(), Lower("name")),
-    "forks": (F("forks").desc(), Lower("name")),
-    "pushed": (F("pushed_at").desc(nulls_last=True), Lower("name")),
-    "name": (Lower("name"),),
+SortOrder = Literal["asc", "desc"]
+# Each column's first click: most first for figures and dates, A to Z for names.
+DEFAULT_ORDER: dict[RepoSort, SortOrder] = {
+    "stars": "desc",
+    "forks": "desc",
+    "pushed": "desc",
+    "name": "asc",
 }
+_COLUMN: dict[str, F | Lower] = {
+    "stars": F("stars"),
+    "forks": F("forks"),
+    "pushed": F("pushed_at"),
+    "name": Lower("name"),
+}
+MAX_NAME_FILTER = 100
 _ROW_FIELDS = (
     "name",
     "description",
@@ -53,6 +62,9 @@ class RepoQuery:
     forks: bool = False  # include forks
     archived: bool = True  # include archived repositories
     page: int = 1
+    order: SortOrder | None = None  # reversed or not; None: the sort's DEFAULT_ORDER
+    name: str = ""  # only names containing this (any case)
+    language: str = ""  # only this primary language (any case)
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> RepoQuery:
@@ -67,12 +79,37 @@ class RepoQuery:
             page = 1
         on, off = ("1", "on", "true"), ("0", "off", "false")
         archived = params.get("archived", "")
+        order = params.get("order")
         return cls(
             sort=sort,
             forks=params.get("forks") in on,
             archived=archived in on if "f" in params else archived not in off,
             page=min(max(page, 1), MAX_PAGE),
+            order="asc" if order == "asc" else "desc" if order == "desc" else None,
+            name=str(params.get("name", "")).strip()[:MAX_NAME_FILTER],
+            language=str(params.get("lang", "")).strip()[:MAX_NAME_FILTER],
         )
+
+    @property
+    def direction(self) -> SortOrder:
+        return self.order or DEFAULT_ORDER[self.sort]
+
+    @property
+    def order_is_default(self) -> bool:
+        return self.direction == DEFAULT_ORDER[self.sort]
+
+    def toggled(self, sort: RepoSort) -> dict[str, Any]:
+        """The changes a column header's link makes: the column's own first order, or, on the
+        column already sorted, the other way round; back to the first page."""
+        if sort == self.sort:
+            return {"order": "asc" if self.direction == "desc" else "desc", "page": 1}
+        return {"sort": sort, "order": None, "page": 1}
+
+    def order_by(self) -> tuple[Any, ...]:
+        column = _COLUMN[self.sort]
+        asc = self.direction == "asc"
+        first = column.asc(nulls_last=True) if asc else column.desc(nulls_last=True)
+        return (first, Lower("name")) if self.sort != "name" else (first,)
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The query parameters of this state (with `changes`), defaults left out."""
@@ -80,6 +117,12 @@ class RepoQuery:
         params: dict[str, str] = {}
         if state.sort != "stars":
             params["sort"] = state.sort
+        if not state.order_is_default:
+            params["order"] = state.direction
+        if state.name:
+            params["name"] = state.name
+        if state.language:
+            params["lang"] = state.language
         if state.forks:
             params["forks"] = "1"
         if not state.archived:
@@ -177,11 +220,23 @@ def account_repositories_page(*, account: GitHubAccount, query: RepoQuery) -> Re
     repos = _repositories(
         account, fork=None if query.forks else False, archived=None if query.archived else False
     )
-    paginator = Paginator(repos.order_by(*_ORDER[query.sort]), REPOS_PER_PAGE)
+    if query.name:
+        repos = repos.filter(name__icontains=query.name)
+    if query.language:
+        repos = repos.filter(language__iexact=query.language)
+    paginator = Paginator(repos.order_by(*query.order_by()), REPOS_PER_PAGE)
     page = paginator.get_page(query.page)
     rows = [_row(values, account.login) for values in page.object_list]
     shown = replace(query, page=page.number)
     return RepoPage(rows=rows, query=shown, total=paginator.count, num_pages=paginator.num_pages)
+
+
+def repository_languages(*, account: GitHubAccount) -> list[str]:
+    """The primary languages of the account's own repositories, most used first (from the
+    counts its refresh stores on the row: no query)."""
+    counts = account.language_repos if isinstance(account.language_repos, dict) else {}
+    ranked = [(name, n) for name, n in counts.items() if isinstance(n, int) and name]
+    return [name for name, _ in sorted(ranked, key=lambda item: (-item[1], item[0].lower()))]
 
 
 def account_repositories(
@@ -196,13 +251,15 @@ def account_repositories(
     """Any window of the repositories (the API): every one by default; `fork`/`archived` True
     or False keep only those that are or are not. 2 queries (the window, the count)."""
     repos = _repositories(account, fork=fork, archived=archived)
-    window = repos.order_by(*_ORDER[sort])[offset : offset + limit]
+    window = repos.order_by(*RepoQuery(sort=sort).order_by())
+    window = window[offset : offset + limit]
     return RepoWindow(items=[_row(v, account.login) for v in window], count=repos.count())
 
 
 def account_top_repositories(*, account: GitHubAccount, limit: int) -> list[RepoRow]:
     """The most starred own repositories (not forks). 1 query."""
-    top = _repositories(account, fork=False, archived=None).order_by(*_ORDER["stars"])[:limit]
+    top = _repositories(account, fork=False, archived=None).order_by(*RepoQuery().order_by())
+    top = top[:limit]
     return [_row(values, account.login) for values in top]
 
 

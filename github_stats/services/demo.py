@@ -65,7 +65,7 @@ def demo_history_seed(*, account: GitHubAccount, days: int = 365) -> int:
 
 
 def _curve(rng: random.Random, *, end: int, days: int, share: tuple[float, float]) -> list[int]:
-    """`days` values rising to just below `end` (today's value follows them)."""
+    """`days` values rising to `end` (today's value follows them)."""
     start = int(end * rng.uniform(*share))
     if end <= start or days < 1:
         return [end] * days
@@ -78,5 +78,5 @@ def _curve(rng: random.Random, *, end: int, days: int, share: tuple[float, float
     values, total = [], float(start)
     for step in steps:
         total += step * scale
-        values.append(min(int(total), end))
+        values.append(min(round(total), end))
     return values

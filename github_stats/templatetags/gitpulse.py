@@ -30,7 +30,7 @@ from github_stats.selectors.dashboard import (
     History,
     Metric,
 )
-from github_stats.selectors.repositories import RepoQuery
+from github_stats.selectors.repositories import RepoQuery, RepoSort
 from github_stats.ui import charts, svg
 from github_stats.ui.formatting import (
     compact_number,
@@ -154,3 +154,9 @@ def dashboard_url(page_url: str, query: RepoQuery, history_days: int, **changes:
     `{% dashboard_url page_url repos.query history_days sort="name" page=1 %}`. Defaults are
     left out, so every link is short and shareable."""
     return query.dashboard_url(page_url, history_days=history_days, **changes)
+
+
+@register.simple_tag
+def sort_url(page_url: str, query: RepoQuery, history_days: int, sort: RepoSort) -> str:
+    """A column header's link: sort by it, or on the column already sorted, the other way."""
+    return query.dashboard_url(page_url, history_days=history_days, **query.toggled(sort))

@@ -120,11 +120,33 @@ def nice_domain(low: int, high: int, target_ticks: int = 4) -> tuple[int, int, i
     return max(0, floor) if low >= 0 else floor, ceiling, step
 
 
+def log_domain(low: int, high: int) -> tuple[int, int]:
+    """The powers of ten around [low, high] (counts below 1 as 1), at least one apart."""
+    floor_power = math.floor(math.log10(max(low, 1)))
+    ceiling_power = math.ceil(math.log10(max(high, 1)))
+    return floor_power, max(ceiling_power, floor_power + 1)
+
+
+def wide_spread(series: Sequence[Series], *, ratio: float = 50) -> bool:
+    """True when the lines' last values differ by `ratio` times or more (the smallest counted as
+    at least 1): on a linear axis the small ones would lie flat on the floor."""
+    last = [one.points[-1][1] for one in series if one.points]
+    return len(last) >= 2 and max(last) >= ratio * max(min(last), 1)
+
+
 def line_chart(
-    *, chart_id: str, title: str, series: Sequence[Series], width: int = 360, height: int = 180
+    *,
+    chart_id: str,
+    title: str,
+    series: Sequence[Series],
+    width: int = 360,
+    height: int = 180,
+    log: bool = False,
 ) -> LineChart:
     """A line chart with a y axis on round numbers, date ticks and an area under a single line.
-    `chart_id` must be unique on the page (it names the <title>/<desc> for aria-labelledby)."""
+    `chart_id` must be unique on the page (it names the <title>/<desc> for aria-labelledby).
+    `log`: a logarithmic y axis on powers of ten, so 49 and 30,000 both show their shape; a
+    count below 1 sits on the floor (1)."""
     left, right_margin, top, bottom = 44, 14, 12, 26
     plot_w, plot_h = width - left - right_margin, height - top - bottom
     points = [p for s in series for p in s.points]
@@ -145,7 +167,21 @@ def line_chart(
         return chart
     first_day, last_day = min(d for d, _ in points), max(d for d, _ in points)
     span_days = max(1, (last_day - first_day).days)
-    low, high, step = nice_domain(min(v for _, v in points), max(v for _, v in points))
+    values = [v for _, v in points]
+    if log:
+        floor_power, ceiling_power = log_domain(min(values), max(values))
+        low, high = float(floor_power), float(ceiling_power)
+        tick_values = [10**power for power in range(floor_power, ceiling_power + 1)]
+
+        def scaled(value: float) -> float:
+            return math.log10(max(value, 1))
+    else:
+        low_int, high_int, step = nice_domain(min(values), max(values))
+        low, high = float(low_int), float(high_int)
+        tick_values = list(range(low_int, high_int + 1, step))
+
+        def scaled(value: float) -> float:
+            return value
 
     def x_of(day: date) -> float:
         if first_day == last_day:
@@ -153,11 +189,11 @@ def line_chart(
         return left + plot_w * (day - first_day).days / span_days
 
     def y_of(value: float) -> float:
-        return top + plot_h * (1 - (value - low) / (high - low))
+        return top + plot_h * (1 - (scaled(value) - low) / (high - low))
 
     chart.y_ticks.extend(
         Tick(x=str(left - 6), y=_fmt(y_of(value)), label=compact_number(value), anchor="end")
-        for value in range(low, high + 1, step)
+        for value in tick_values
     )
     chart.x_ticks.extend(_x_ticks(first_day, last_day, x_of, y=height - 8))
     chart.lines.extend(_lines(series, x_of, y_of, base=_fmt(top + plot_h)))

@@ -2,17 +2,18 @@
 and remove accounts and to change the history chart.
 
 The whole state is in the URL, so a comparison can be shared. The URL is canonical: logins in
-lower case, each once, in alphabetical order (the same set is one URL, and each account keeps
-its colour); a full-page request for any other spelling is redirected, an htmx one gets the
-canonical URL pushed (HX-Push-Url). Accounts we do not store yet get a refresh queued through
-the services and show as pending; the page polls their jobs (`job=<id>` in the poll URL, so a
+lower case, each once, in the order the person gave them (each keeps its place and its colour);
+a full-page request for any other spelling is redirected, an htmx one gets the canonical URL
+pushed (HX-Push-Url). More than four: the first four are compared and the page names the rest.
+Accounts we do not store yet get a refresh queued through the services and show as pending, in
+their place; the page polls their jobs (`job=<id>` in the poll URL, so a
 failed job is reported rather than queued again on every poll).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlencode
@@ -20,101 +21,36 @@ from urllib.parse import unquote, urlencode
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from github_stats.caching import CachedResponse, Shown
 from github_stats.github.errors import InvalidName
-from github_stats.github.names import parse_search, validate_login
+from github_stats.github.names import parse_search
 from github_stats.models import JobStatus, RefreshJob
 from github_stats.selectors.accounts import Profile, refresh_job_get
 from github_stats.selectors.compare import Comparison, accounts_comparison
 from github_stats.selectors.dashboard import (
-    DEFAULT_HISTORY_DAYS,
     HISTORY_RANGES,
     METRIC_CHART_LABELS,
     Figure,
-    Metric,
 )
 from github_stats.selectors.watchlist import watchlist_profiles
-from github_stats.ui.charts import Series, line_chart
+from github_stats.services.jobs import refresh_job_watched
+from github_stats.ui.charts import Series, line_chart, wide_spread
+from github_stats.views.compare_query import (
+    MAX_ACCOUNTS,
+    METRICS,
+    MIN_ACCOUNTS,
+    CompareQuery,
+)
 from github_stats.views.fetching import refresh_queue
 from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx
 from github_stats.views.problems import Problem, job_problem
 
 TEMPLATE = "github_stats/compare.html"
-MIN_ACCOUNTS = 2
-MAX_ACCOUNTS = 4
-# More than this many characters of ?logins= is not a list of four logins.
-MAX_LOGINS_PARAM = 400
 POLL_SECONDS = 2
-# ?metric= names the compared metric (its label: METRIC_CHART_LABELS).
-METRICS: dict[str, Metric] = {
-    "stars": "total_stars",
-    "followers": "followers",
-    "repos": "public_repos",
-}
-DEFAULT_METRIC = "stars"
-
-
-@dataclass(frozen=True)
-class CompareQuery:
-    """The page's state as the URL has it. `logins` is canonical (see the module docstring);
-    `invalid` holds what was not a login, `too_many` says more than four were asked for."""
-
-    logins: tuple[str, ...] = ()
-    metric: str = DEFAULT_METRIC
-    days: int = DEFAULT_HISTORY_DAYS
-    invalid: tuple[str, ...] = ()
-    too_many: bool = False
-
-    @classmethod
-    def parse(cls, params: Any) -> CompareQuery:
-        raw = ",".join(params.getlist("logins"))[:MAX_LOGINS_PARAM]
-        valid: list[str] = []
-        invalid: list[str] = []
-        for part in re.split(r"[,\s]+", raw):
-            if not part:
-                continue
-            try:
-                valid.append(validate_login(part.removeprefix("@")).lower())
-            except InvalidName:
-                invalid.append(part[:60])
-        logins = tuple(sorted(set(valid)))
-        metric = params.get("metric", DEFAULT_METRIC)
-        try:
-            days = int(params.get("days", DEFAULT_HISTORY_DAYS))
-        except (TypeError, ValueError):
-            days = DEFAULT_HISTORY_DAYS
-        return cls(
-            logins=logins[:MAX_ACCOUNTS],
-            metric=metric if metric in METRICS else DEFAULT_METRIC,
-            days=days if days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS,
-            invalid=tuple(invalid),
-            too_many=len(logins) > MAX_ACCOUNTS,
-        )
-
-    def with_logins(self, logins: tuple[str, ...] | list[str]) -> CompareQuery:
-        return replace(self, logins=tuple(sorted(set(logins)))[:MAX_ACCOUNTS])
-
-    def url(self, *, add: str = "", **changes: Any) -> str:
-        """The canonical URL of this state (defaults left out, so short links stay short);
-        `add` asks for one more account (the add box's parameter)."""
-        state = replace(self, **changes) if changes else self
-        params: dict[str, str] = {}
-        if state.logins:
-            params["logins"] = ",".join(state.logins)
-        if state.metric != DEFAULT_METRIC:
-            params["metric"] = state.metric
-        if state.days != DEFAULT_HISTORY_DAYS:
-            params["days"] = str(state.days)
-        if add:
-            params["add"] = add
-        base = reverse("compare")
-        # Commas stay readable in a shared link.
-        return f"{base}?{urlencode(params, safe=',')}" if params else base
 
 
 @dataclass(frozen=True)
@@ -157,8 +93,14 @@ def _jobs_named(request: HtmxHttpRequest) -> dict[str, RefreshJob]:
     for job_id in request.GET.getlist("job")[:MAX_ACCOUNTS]:
         job = refresh_job_get(job_id=job_id)
         if job is not None:
+            refresh_job_watched(job_id=job.pk)  # the page polls it: someone is waiting
             jobs[job.login] = job
     return jobs
+
+
+# Figures where more is better: only these mark their highest ("the most Following" means
+# nothing).
+_RANKED = frozenset({"followers", "public_repos", "total_stars", "total_forks"})
 
 
 def _figure_rows(comparison: Comparison) -> list[FigureRow]:
@@ -168,7 +110,7 @@ def _figure_rows(comparison: Comparison) -> list[FigureRow]:
     for index, first in enumerate(comparison.accounts[0].figures):
         figures = [account.figures[index] for account in comparison.accounts]
         best = max(figure.value for figure in figures)
-        leads = len(figures) >= MIN_ACCOUNTS and best > 0
+        leads = len(figures) >= MIN_ACCOUNTS and best > 0 and first.key in _RANKED
         rows.append(
             FigureRow(
                 label=first.label,
@@ -192,7 +134,10 @@ def _context(
     metric_label = METRIC_CHART_LABELS[metric_key]
     series = _history_series(comparison, query.metric)
     logins = ", ".join(a.profile.login for a in accounts)
+    log = query.scale == "log" or (query.scale == "auto" and wide_spread(series))
     chart_title = f"{metric_label} of {logins} over the last {query.days} days"
+    if log:
+        chart_title += " (log scale)"
 
     def remove(login: str) -> str:
         return query.url(logins=tuple(x for x in query.logins if x != login.lower()))
@@ -209,8 +154,7 @@ def _context(
         ],
         "ranges": [(days, query.url(days=days)) for days in HISTORY_RANGES],
         "languages_unit": "bytes" if by_bytes else "repos",
-        "chips": [(a.profile.login, remove(a.profile.login)) for a in accounts],
-        "pending_chips": [(p, remove(p.login)) for p in pending],
+        "chips": _chips(query, comparison, pending, remove),
         # SVG text scales with the drawing: one drawing for wide screens and one for phones
         # (CSS shows one), so the axis labels stay readable on both.
         "charts": [
@@ -220,13 +164,49 @@ def _context(
                 series=series,
                 width=width,
                 height=height,
+                log=log,
             )
             for size, width, height in (("wide", 720, 280), ("narrow", 340, 240))
+        ],
+        "log_scale": log,
+        "log_scale_chosen": log and query.scale == "auto",
+        "scales": [
+            ("linear", "Linear", query.url(scale="linear")),
+            ("log", "Log", query.url(scale="log")),
         ],
         "can_add": len(query.logins) < MAX_ACCOUNTS,
         "max_accounts": MAX_ACCOUNTS,
         **extra,
     }
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One account of the comparison, in the order the person gave: shown (`slot`: its colour
+    in the chart, 1-based) or `pending` (being fetched, or why it cannot be)."""
+
+    login: str
+    remove_url: str
+    slot: int = 0
+    pending: Pending | None = None
+
+
+def _chips(
+    query: CompareQuery,
+    comparison: Comparison,
+    pending: list[Pending],
+    remove: Callable[[str], str],
+) -> list[Chip]:
+    shown = {a.profile.login.lower(): (index, a) for index, a in enumerate(comparison.accounts)}
+    waiting = {p.login.lower(): p for p in pending}
+    chips = []
+    for login in query.logins:
+        if login in shown:
+            index, account = shown[login]
+            chips.append(Chip(account.profile.login, remove(login), slot=index + 1))
+        elif login in waiting:
+            chips.append(Chip(waiting[login].login, remove(login), pending=waiting[login]))
+    return chips
 
 
 _CANNOT = "Some of these cannot be compared"
@@ -238,12 +218,6 @@ def _problem(query: CompareQuery, comparison: Comparison | None) -> Problem | No
         names = ", ".join(repr(name) for name in query.invalid[:3])
         verb = "is not a GitHub login" if len(query.invalid) == 1 else "are not GitHub logins"
         message = f"{names} {verb}: use 1 to 39 letters, digits or single hyphens."
-        return Problem("invalid", _CANNOT, message)
-    if query.too_many:
-        message = (
-            f"Compare at most {MAX_ACCOUNTS} accounts at a time. Showing the first "
-            f"{MAX_ACCOUNTS} in alphabetical order."
-        )
         return Problem("invalid", _CANNOT, message)
     if comparison is not None and comparison.hidden:
         names, verb = ", ".join(comparison.hidden), "is" if len(comparison.hidden) == 1 else "are"
@@ -269,6 +243,17 @@ def _add(query: CompareQuery, text: str) -> tuple[CompareQuery, str]:
     return query.with_logins((*query.logins, login)), ""
 
 
+def _left_out_notice(query: CompareQuery) -> str:
+    """What the page says when more than four were asked for: which four, and who was not."""
+    if not query.left_out:
+        return ""
+    shown, rest = ", ".join(query.logins), ", ".join(query.left_out)
+    return (
+        f"Compare at most {MAX_ACCOUNTS} accounts at a time: comparing {shown}, the first "
+        f"{MAX_ACCOUNTS} you gave. Left out: {rest}."
+    )
+
+
 @login_required_htmx
 @require_GET
 @vary_on_headers("HX-Request")
@@ -283,7 +268,8 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
 
     canonical = query.url()
     is_poll = bool(request.GET.getlist("job"))
-    clean = not add_error and _problem(query, None) is None
+    # A list cut to four is shown where it was asked for, with the notice naming the rest.
+    clean = not add_error and _problem(query, None) is None and not query.left_out
     if not request.htmx and clean and not is_poll and unquote(request.get_full_path()) != canonical:
         return redirect(canonical)
 
@@ -308,6 +294,7 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
         add_error=add_error,
         add_text=add_text if add_error else "",
         suggestions=suggestions,
+        left_out_notice=_left_out_notice(query),
     )
     status = HTTPStatus.BAD_REQUEST if add_error else (problem.status if problem else HTTPStatus.OK)
 

@@ -7,6 +7,7 @@ change them, the refresh status while a job runs, the Track button after a click
 
 from __future__ import annotations
 
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -40,9 +42,18 @@ from github_stats.selectors.dashboard import (
 from github_stats.selectors.dashboard import (
     account_dashboard as dashboard_get,
 )
-from github_stats.selectors.repositories import RepoQuery, account_repositories_page
+from github_stats.selectors.repositories import (
+    RepoQuery,
+    account_repositories_page,
+    repository_languages,
+)
 from github_stats.services.tracking import tracking_add, tracking_remove
-from github_stats.views.fetching import AccountLookup, account_lookup, refresh_queue
+from github_stats.views.fetching import (
+    AccountLookup,
+    account_lookup,
+    canonical_redirect,
+    refresh_queue,
+)
 from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx, poll_ended, signed_in
 from github_stats.views.problems import (
     PROBLEM_ERRORS,
@@ -65,8 +76,9 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         invalid = Problem("invalid", "That is not a GitHub login", exc.message)
         return render_problem(request, TEMPLATE, invalid)
     query, days = RepoQuery.parse(request.GET), _history_days(request)
+    # The login as typed: another spelling of it misses, and is redirected below.
     cached = CachedResponse(
-        request, name=f"u/{login.lower()}", state=_state(query, days), logins=[login], personal=True
+        request, name=f"u/{login}", state=_state(query, days), logins=[login], personal=True
     )
     if (hit := cached.hit()) is not None:
         return hit
@@ -74,6 +86,9 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     lookup = account_lookup(request, login)
     if lookup.account is None:
         return _without_account(request, lookup)
+    canonical = reverse("account_dashboard", kwargs={"login": lookup.account.login})
+    if (moved := canonical_redirect(request, canonical)) is not None:
+        return moved
     if lookup.polling:
         if lookup.job_in_flight is not None:
             return _refresh_status(request, lookup)
@@ -101,19 +116,29 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
 @login_required_htmx
 @require_POST
 def account_refresh(request: HtmxHttpRequest, login: str) -> HttpResponse:
-    """The Refresh button: queue a refresh (one per account at a time) and poll it."""
+    """The Refresh button: queue a refresh (one per account at a time) and poll it. Pressed too
+    often, it leaves the page as it is and says, in place, when it can be pressed again."""
     try:
         rate_limit_hit(request, scope="refresh")
     except (RateLimitExceeded, RateLimitUnavailable) as exc:
-        throttled = Problem(
+        throttled: Problem | None = Problem(
             "throttled",
             "Too many refreshes",
-            f"Please wait {exc.retry_after} seconds before asking again.",
+            f"You can press Refresh again in {exc.retry_after} seconds.",
+            reset_at=timezone.now() + timedelta(seconds=exc.retry_after),
         )
-        return render_problem(request, TEMPLATE, throttled, login=login)
+    else:
+        throttled = None
     found = _stored_account(request, login)
     if not isinstance(found, GitHubAccount):
         return found
+    if throttled is not None:
+        if request.htmx:
+            return _refresh_status(
+                request, AccountLookup(login=found.login, account=found), throttled
+            )
+        messages.error(request, f"{throttled.title}. {throttled.message}")
+        return redirect("account_dashboard", login=found.login)
     job, problem = refresh_queue(request, found.login, account=found)
     url = reverse("account_dashboard", kwargs={"login": found.login})
     if not request.htmx:
@@ -205,7 +230,14 @@ def _data(
 ) -> dict[str, Any]:
     dashboard = dashboard_get(account=account, history_days=days) if parts != "repos" else None
     repos = account_repositories_page(account=account, query=query)
-    return {"dashboard": dashboard, "repos": repos, "repo_query": repos.query}
+    return {
+        "dashboard": dashboard,
+        "repos": repos,
+        "repo_query": repos.query,
+        "public_repos": account.public_repos,
+        # The table's language filter: the primary languages the account's refresh counted.
+        "repo_languages": repository_languages(account=account),
+    }
 
 
 def _body(
@@ -240,8 +272,11 @@ def _without_account(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpRes
     return TemplateResponse(request, TEMPLATE, context, status=HTTPStatus.ACCEPTED)
 
 
-def _refresh_status(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResponse:
-    """The "Refreshing…" line that polls a job in flight (it replaces itself until done)."""
+def _refresh_status(
+    request: HtmxHttpRequest, lookup: AccountLookup, problem: Problem | None = None
+) -> HttpResponse:
+    """The "Refreshing…" line that polls a job in flight (it replaces itself until done), or
+    the refresh line saying what stopped a refresh (`problem`)."""
     account = lookup.account
     assert account is not None
     context = {
@@ -250,6 +285,8 @@ def _refresh_status(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResp
         **lookup.poll_context(),
         "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
     }
+    if problem is not None:
+        context["job_problem"] = problem
     return TemplateResponse(request, f"{TEMPLATE}#refresh", context)
 
 

@@ -18,7 +18,7 @@ from github_stats.github.names import validate_login, validate_repo_name
 from github_stats.models import GitHubAccount, Repository
 from github_stats.selectors.accounts import account_profile, repository_find
 from github_stats.selectors.repositories import repository_detail
-from github_stats.views.fetching import account_lookup, refresh_queue
+from github_stats.views.fetching import account_lookup, canonical_redirect, refresh_queue
 from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx, poll_ended
 from github_stats.views.problems import Problem, render_problem
 
@@ -39,9 +39,8 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
         "repo_name": repo,
         "page_url": reverse("repository", kwargs={"owner": owner, "repo": repo}),
     }
-    cached = CachedResponse(
-        request, name=f"r/{owner.lower()}/{repo.lower()}", logins=[owner], personal=True
-    )
+    # The names as typed: another spelling of them misses, and is redirected below.
+    cached = CachedResponse(request, name=f"r/{owner}/{repo}", logins=[owner], personal=True)
     if (hit := cached.hit()) is not None:
         return hit
 
@@ -72,6 +71,9 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
         )
         return render_problem(request, TEMPLATE, missing, **base)
 
+    canonical = reverse("repository", kwargs={"owner": account.login, "repo": found.name})
+    if (moved := canonical_redirect(request, canonical)) is not None:
+        return moved
     profile = account_profile(account=account)
     context = {**base, "login": account.login, "repository": repository_detail(
         repository=found, owner=profile

@@ -22,7 +22,7 @@ EMPTY_WATCHLIST = "You are not watching any account yet"
 
 
 def search(page: Page, text: str) -> None:
-    box = page.get_by_role("navigation", name="Main").get_by_role("searchbox")
+    box = page.get_by_role("navigation", name="Main").get_by_role("combobox")
     box.fill(text)
     box.press("Enter")
 
@@ -136,6 +136,25 @@ def test_refresh_then_track_and_find_it_on_the_watchlist(
     snap(screenshot, page, "watchlist-after-undo")
 
 
+def test_a_throttled_refresh_keeps_the_page_and_its_button(
+    logged_in_page: Page, fake_github: FakeGitHub, settings, screenshot
+):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "refresh": "1/m"}
+    page = logged_in_page
+    fake_github.state.add_user("eager-e2e", repos=3)
+    fetch(page, "eager-e2e")
+    status = page.locator("#refresh-status")
+    for expected in ("Refreshed", "Too many refreshes. You can press Refresh again in"):
+        with page.expect_response(re.compile(r"/u/eager-e2e/refresh$")):
+            status.get_by_role("button", name="Refresh").click()
+        expect(status).to_contain_text(expected)
+    # The page as it was: one heading, the figures, and the button to press again later.
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.locator(".figures")).to_be_visible()
+    expect(status.get_by_role("button", name="Refresh")).to_be_visible()
+    snap(screenshot, page, "throttled")
+
+
 def test_a_cached_dashboard_tracks_with_its_own_csrf_token(
     logged_in_page: Page, logged_in_user, fake_github: FakeGitHub
 ):
@@ -195,8 +214,8 @@ def test_compare_add_and_remove_accounts_with_a_shareable_url(
     add = page.get_by_label("Add an account")
     add.fill("https://github.com/Alice-E2E")
     add.press("Enter")
-    # Canonical: lower case, alphabetical; pushed by the server (HX-Push-Url).
-    expect(page).to_have_url(re.compile(r"/compare/\?logins=alice-e2e,bob-e2e$"))
+    # Canonical: lower case, in the order added; pushed by the server (HX-Push-Url).
+    expect(page).to_have_url(re.compile(r"/compare/\?logins=bob-e2e,alice-e2e$"))
     chart = page.locator("#compare-history-wide")
     expect(chart).to_be_visible()
     expect(chart.locator("path.chart-path")).to_have_count(2)
@@ -205,7 +224,7 @@ def test_compare_add_and_remove_accounts_with_a_shareable_url(
 
     page.get_by_label("Add an account").fill("carol-e2e")
     page.get_by_role("button", name="Add", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/compare/\?logins=alice-e2e,bob-e2e,carol-e2e$"))
+    expect(page).to_have_url(re.compile(r"/compare/\?logins=bob-e2e,alice-e2e,carol-e2e$"))
     page.get_by_role("link", name="Followers", exact=True).click()
     expect(page.locator("#compare-history-title")).to_have_text("Followers over 90 days")
     expect(page).to_have_url(re.compile(r"metric=followers"))
@@ -258,3 +277,50 @@ def test_dashboard_watchlist_and_compare_fit_375px(
     expect(page.locator("#compare-history-wide")).to_be_hidden()
     assert_no_horizontal_scroll(page)
     snap(screenshot, page, "compare-375px")
+
+
+def test_compare_keeps_the_given_order_names_what_it_left_out_and_picks_a_log_scale(
+    logged_in_page: Page, fake_github: FakeGitHub, screenshot
+):
+    page = logged_in_page
+    fake_github.state.add_user("giant-e2e", repos=3)
+    fake_github.state.add_user("small-e2e", repos=1)
+    for login in ("giant-e2e", "small-e2e"):
+        fetch(page, login)
+    for login, followers in (("giant-e2e", 30_000), ("small-e2e", 49)):
+        GitHubAccount.objects.filter(login=login).update(followers=followers)
+        AccountSnapshot.objects.filter(account__login=login).update(followers=followers)
+
+    page.goto("/compare/?logins=small-e2e,giant-e2e,c3,d4,e5&metric=followers")
+    expect(page.get_by_role("status").filter(has_text="Left out: e5.")).to_be_visible()
+    chips = page.get_by_role("list", name="Accounts compared").get_by_role("listitem")
+    expect(chips.first).to_contain_text("small-e2e")
+    expect(chips.nth(1)).to_contain_text("giant-e2e")
+
+    page.goto("/compare/?logins=small-e2e,giant-e2e&metric=followers")
+    caption = page.locator(".compare-chart figcaption")
+    expect(caption).to_contain_text("Log scale, chosen because these accounts differ")
+    snap(screenshot, page, "log-scale")
+    page.get_by_role("navigation", name="Scale").get_by_role("link", name="Linear").click()
+    expect(caption).to_contain_text("One scale for every account.")
+    expect(page).to_have_url(re.compile(r"scale=linear"))
+
+
+def test_the_repository_table_sorts_both_ways_and_filters_by_name(
+    logged_in_page: Page, fake_github: FakeGitHub
+):
+    page = logged_in_page
+    fake_github.state.add_user("table-e2e", repos=30)
+    fetch(page, "table-e2e")
+    stars = page.locator("#repos thead th").nth(2)
+    expect(stars).to_have_attribute("aria-sort", "descending")
+    stars.get_by_role("link", name="Stars").click()
+    expect(page.locator("#repos thead th").nth(2)).to_have_attribute("aria-sort", "ascending")
+    expect(page).to_have_url(re.compile(r"order=asc"))
+    page.locator("#repos thead th").nth(2).get_by_role("link", name="Stars").click()
+    expect(page.locator("#repos thead th").nth(2)).to_have_attribute("aria-sort", "descending")
+
+    first = page.locator("#repos tbody tr").first.locator(".repo-name").inner_text()
+    page.get_by_placeholder("Filter by name").fill(first)
+    expect(page.locator("#repos tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"name={re.escape(first)}"))

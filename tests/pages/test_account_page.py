@@ -3,9 +3,10 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from github_stats.models import RefreshJob, Tracking
+from github_stats.models import GitHubAccount, RefreshJob, Tracking
 from tests.factories import UserFactory
 from tests.pages.factories import (
     GitHubAccountFactory,
@@ -56,8 +57,22 @@ def test_uncached_dashboard_queries(client_logged_in, account, django_assert_num
         client_logged_in.get("/u/octo-cat")
 
 
-def test_login_is_case_insensitive(client_logged_in, account):
-    assert client_logged_in.get("/u/OCTO-CAT").status_code == HTTPStatus.OK
+def test_another_spelling_of_the_login_redirects_to_the_stored_one(client_logged_in, account):
+    response = client_logged_in.get("/u/OCTO-Cat?sort=name&days=365")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/u/octo-cat?sort=name&days=365"
+    assert client_logged_in.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+def test_a_cached_page_is_never_served_at_another_spelling(client_logged_in, account):
+    client_logged_in.get("/u/octo-cat")
+    client_logged_in.get("/u/octo-cat")  # cached now
+    assert client_logged_in.get("/u/Octo-Cat").status_code == HTTPStatus.MOVED_PERMANENTLY
+
+
+def test_htmx_requests_are_answered_where_they_are(htmx, account):
+    response = htmx.get("/u/OCTO-CAT?page=2", HTTP_HX_TARGET="repos")
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_repository_table_partial_sorts_and_pages_through_htmx(
@@ -75,8 +90,14 @@ def test_repository_table_partial_sorts_and_pages_through_htmx(
     assert "Page 2 of 2" in body
     assert 'aria-sort="ascending"' in body
     assert 'hx-push-url="true"' in body
-    # every htmx link is a real link too, short and shareable
-    assert 'href="/u/octo-cat?sort=name" hx-get="/u/octo-cat?sort=name"' in body
+    # every htmx link is a real link too, short and shareable; the sorted column's header
+    # reverses it, and the page links land on the table
+    assert (
+        'href="/u/octo-cat?sort=name&amp;order=desc" hx-get="/u/octo-cat?sort=name&amp;order=desc"'
+        in body
+    )
+    assert 'href="/u/octo-cat?sort=name#repos" hx-get="/u/octo-cat?sort=name"' in body
+    assert 'hx-swap="outerHTML show:#repos:top"' in body
     assert response["HX-Push-Url"] == "/u/octo-cat?sort=name&page=2"
     # the history range links, out of band, now carry the table's state
     assert (
@@ -84,6 +105,32 @@ def test_repository_table_partial_sorts_and_pages_through_htmx(
         in body
     )
     assert 'href="/u/octo-cat?sort=name&amp;page=2&amp;days=30"' in body
+
+
+def test_the_sorted_column_reverses_and_the_table_explains_its_count(client_logged_in, account):
+    body = client_logged_in.get("/u/octo-cat?sort=stars&order=asc").content.decode()
+    assert 'aria-sort="ascending"' in body
+    assert 'href="/r/octo-cat/repo-00"' in body.split("<tbody>", 1)[1][:2000]  # fewest first
+    assert 'href="/u/octo-cat" hx-get="/u/octo-cat"' in body  # Stars again: most first
+    GitHubAccount.objects.filter(pk=account.pk).update(public_repos=34)
+    fresh = Client()
+    fresh.force_login(UserFactory())
+    explained = fresh.get("/u/octo-cat?sort=name").content.decode()
+    assert "of 34 public: forks are hidden" in explained
+
+
+def test_the_language_filter_offers_the_accounts_languages(client_logged_in, account):
+    GitHubAccount.objects.filter(pk=account.pk).update(language_repos={"Go": 3, "Rust": 9})
+    body = client_logged_in.get("/u/octo-cat?lang=rust").content.decode()
+    assert '<option value="Rust" selected>Rust</option>' in body
+    assert body.index('value="Rust"') < body.index('value="Go"')  # most used first
+
+
+def test_an_organisation_has_no_following_card(client_logged_in):
+    GitHubAccountFactory(login="an-org", kind="org", following=0)
+    body = client_logged_in.get("/u/an-org").content.decode()
+    assert '<p class="figure-label">Following</p>' not in body
+    assert '<p class="figure-label">Followers</p>' in body
 
 
 def test_filter_form_pushes_the_canonical_url(htmx, account):

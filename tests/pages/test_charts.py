@@ -7,7 +7,15 @@ from xml.etree import ElementTree
 import pytest
 from django.template import Context, Template
 
-from github_stats.ui.charts import Series, language_bar, line_chart, nice_domain, sparkline
+from github_stats.ui.charts import (
+    Series,
+    language_bar,
+    line_chart,
+    log_domain,
+    nice_domain,
+    sparkline,
+    wide_spread,
+)
 from github_stats.ui.languages import LanguageShare, top_shares
 
 PAYLOAD = '<script>alert(1)</script><svg onload="alert(2)">'
@@ -37,6 +45,34 @@ def _days(values, start=date(2026, 1, 1)):
 )
 def test_nice_domain_lands_on_round_numbers(low, high, expected):
     assert nice_domain(low, high) == expected
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"), [(49, 30_000, (1, 5)), (0, 7, (0, 1)), (100, 100, (2, 3))]
+)
+def test_log_domain_spans_powers_of_ten(low, high, expected):
+    assert log_domain(low, high) == expected
+
+
+def test_a_log_axis_shows_small_and_large_lines_apart():
+    small, large = Series("small", _days([49, 50, 52])), Series("large", _days([29_000, 30_000]))
+    chart = line_chart(chart_id="c", title="t", series=[small, large], log=True)
+    assert [tick.label for tick in chart.y_ticks] == ["10", "100", "1k", "10k", "100k"]
+    small_y = float(chart.lines[0].dot_y)
+    large_y = float(chart.lines[1].dot_y)
+    baseline = float(chart.baseline)
+    # On a linear axis 52 of 30,000 would sit on the floor; here it is well above it.
+    assert baseline - small_y > 20
+    assert small_y - large_y > 80
+    linear = line_chart(chart_id="c", title="t", series=[small, large])
+    assert float(linear.baseline) - float(linear.lines[0].dot_y) < 1
+
+
+def test_a_wide_spread_is_fifty_times_or_more():
+    assert wide_spread([Series("a", _days([49])), Series("b", _days([30_000]))])
+    assert not wide_spread([Series("a", _days([400])), Series("b", _days([3_000]))])
+    assert wide_spread([Series("a", _days([0])), Series("b", _days([50]))])
+    assert not wide_spread([Series("a", _days([0]))])
 
 
 def test_line_chart_has_title_desc_axes_and_a_path():

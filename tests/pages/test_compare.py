@@ -125,15 +125,48 @@ def test_one_account_asks_for_another(client_logged_in: Client):
 # --- The URL: canonical, deduplicated, case-insensitive -------------------------------------
 
 
-def test_url_is_canonical_lower_case_sorted_and_deduplicated(client_logged_in: Client):
+def test_only_figures_where_more_is_better_mark_their_highest(client_logged_in: Client):
+    stored("alice", followers=1500, following=900)
+    stored("bob", followers=20, following=3)
+    content = client_logged_in.get(f"{URL}?logins=alice,bob").content.decode()
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', content, re.S))
+    assert "is-leader" in rows["Followers"]
+    assert "is-leader" not in rows["Following"]
+
+
+def test_accounts_far_apart_are_drawn_on_a_log_scale_and_it_says_so(client_logged_in: Client):
+    stored("giant", followers=30_000)
+    stored("small", followers=49)
+    content = client_logged_in.get(f"{URL}?logins=giant,small&metric=followers").content.decode()
+    assert "Followers of giant, small over the last 90 days (log scale)" in content
+    assert "<strong>Log scale</strong>, chosen because these accounts differ" in content
+    assert 'href="/compare/?logins=giant,small&amp;metric=followers&amp;scale=linear"' in content
+    linear = client_logged_in.get(
+        f"{URL}?logins=giant,small&metric=followers&scale=linear"
+    ).content.decode()
+    assert "(log scale)" not in linear
+    assert "One scale for every account." in linear
+
+
+def test_accounts_close_together_keep_a_linear_scale(client_logged_in: Client):
+    stored("alice", followers=1500)
+    stored("bob", followers=900)
+    content = client_logged_in.get(f"{URL}?logins=alice,bob&metric=followers").content.decode()
+    assert "(log scale)" not in content
+    forced = client_logged_in.get(f"{URL}?logins=alice,bob&metric=followers&scale=log")
+    assert "(log scale)" in forced.content.decode()
+    assert client_logged_in.get(f"{URL}?logins=alice,bob&scale=sideways").status_code == 302
+
+
+def test_url_is_canonical_lower_case_in_the_given_order_and_deduplicated(client_logged_in):
     response = client_logged_in.get(URL, {"logins": "Bob, alice,BOB,,@alice"})
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == "/compare/?logins=alice,bob"
+    assert response["Location"] == "/compare/?logins=bob,alice"
 
 
 def test_repeated_logins_parameters_are_joined(client_logged_in: Client):
-    response = client_logged_in.get(f"{URL}?logins=bob&logins=alice")
-    assert response["Location"] == "/compare/?logins=alice,bob"
+    response = client_logged_in.get(f"{URL}?logins=bob&logins=alice,Bob")
+    assert response["Location"] == "/compare/?logins=bob,alice"
 
 
 def test_add_form_redirects_to_the_canonical_url(client_logged_in: Client):
@@ -141,7 +174,7 @@ def test_add_form_redirects_to_the_canonical_url(client_logged_in: Client):
     stored("bob")
     response = client_logged_in.get(URL, {"logins": "bob", "add": "https://github.com/Alice"})
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == "/compare/?logins=alice,bob"
+    assert response["Location"] == "/compare/?logins=bob,alice"  # added last
 
 
 def test_add_with_htmx_pushes_the_canonical_url(client_logged_in: Client):
@@ -149,7 +182,7 @@ def test_add_with_htmx_pushes_the_canonical_url(client_logged_in: Client):
     stored("bob")
     response = client_logged_in.get(URL, {"logins": "bob", "add": "@ALICE"}, **HTMX)
     assert response.status_code == HTTPStatus.OK
-    assert response["HX-Push-Url"] == "/compare/?logins=alice,bob"
+    assert response["HX-Push-Url"] == "/compare/?logins=bob,alice"
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="compare-body"')
     assert "Alice" in content
@@ -166,11 +199,23 @@ def test_remove_links_are_real_links_enhanced_by_htmx(client_logged_in: Client):
 # --- Bad input: a message, never a 500 ------------------------------------------------------
 
 
-def test_five_logins_are_refused_with_a_message(client_logged_in: Client):
-    response = client_logged_in.get(URL, {"logins": "a1,b2,c3,d4,e5"})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "Compare at most 4 accounts" in response.content.decode()
-    assert not RefreshJob.objects.exists()  # bad input fetches nothing
+def test_five_logins_compare_the_first_four_given_and_name_the_one_left_out(
+    client_logged_in: Client, fake_github
+):
+    for login in ("e5", "b2", "d4"):
+        stored(login)
+    fake_github.state.add_user("a1", repos=2)  # not stored yet: fetched, not dropped
+    response = client_logged_in.get(URL, {"logins": "e5,b2,a1,d4,c3"})
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert (
+        "Compare at most 4 accounts at a time: comparing e5, b2, a1, d4, the first 4 you gave. "
+        "Left out: c3." in content
+    )
+    # The four in the order given, the one fetched on the way among them; c3 never asked for.
+    chips = re.findall(r'aria-label="Remove ([a-z0-9]+) from the comparison"', content)
+    assert chips == ["e5", "b2", "a1", "d4"]
+    assert not RefreshJob.objects.filter(login="c3").exists()
 
 
 def test_invalid_login_is_refused_with_a_message(client_logged_in: Client):

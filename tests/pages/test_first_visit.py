@@ -133,3 +133,41 @@ def test_a_job_of_another_account_is_ignored(client_logged_in, htmx, fake_github
     # Not this account's job: treated as a fresh first visit with its own job.
     assert RefreshJob.objects.filter(login="mine").exists()
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.ACCEPTED)
+
+
+@pytest.fixture
+def two_refreshes_a_minute(settings):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "refresh": "2/m"}
+
+
+@pytest.mark.django_db
+def test_a_throttled_refresh_keeps_the_page_and_says_when_in_place(
+    htmx, fake_github, two_refreshes_a_minute
+):
+    fake_github.state.add_user("known", repos=2)
+    job = RefreshJob.objects.create(login="known")
+    refresh_job_run(job_id=job.pk)
+    for _ in range(2):
+        htmx.post("/u/known/refresh", target="refresh-status")
+    response = htmx.post("/u/known/refresh", target="refresh-status")
+    assert response.status_code == HTTPStatus.OK
+    assert "HX-Retarget" not in response  # the refresh line, not the page's main region
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="refresh-status"')
+    assert "<strong>Too many refreshes.</strong> You can press Refresh again in" in body
+    assert 'hx-post="/u/known/refresh"' in body  # the button stays
+    assert "<h1" not in body
+
+
+@pytest.mark.django_db
+def test_a_throttled_refresh_without_javascript_returns_to_the_page_with_a_message(
+    client_logged_in, fake_github, two_refreshes_a_minute
+):
+    fake_github.state.add_user("known", repos=2)
+    job = RefreshJob.objects.create(login="known")
+    refresh_job_run(job_id=job.pk)
+    for _ in range(2):
+        client_logged_in.post("/u/known/refresh")
+    response = client_logged_in.post("/u/known/refresh", follow=True)
+    assert response.redirect_chain[-1] == ("/u/known", HTTPStatus.FOUND)
+    assert "Too many refreshes. You can press Refresh again in" in response.content.decode()

@@ -31,7 +31,7 @@ def test_repository_page_shows_figures_languages_topics_and_links(
 ):
     # the user, the owner, the repository
     with django_assert_num_queries(3):
-        response = client_logged_in.get("/r/acme/rocket")
+        response = client_logged_in.get("/r/acme/Rocket")
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
     assert "<h1>Rocket" in body
@@ -44,6 +44,13 @@ def test_repository_page_shows_figures_languages_topics_and_links(
     assert "70.0%" in body
     assert "MIT" in body
     assert "HX-Request" in response["Vary"]
+
+
+def test_another_spelling_of_the_names_redirects_to_the_stored_ones(client_logged_in, repo):
+    response = client_logged_in.get("/r/ACME/rocket")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/r/acme/Rocket"
+    assert client_logged_in.get("/r/acme/Rocket").status_code == HTTPStatus.OK
 
 
 def test_repository_strings_are_escaped(client_logged_in):

@@ -150,6 +150,41 @@ def test_any_window_of_the_repositories_for_the_api(django_assert_num_queries):
     assert [r.name for r in top] == ["r3", "r2"]
 
 
+def test_each_column_sorts_both_ways_and_the_table_filters_by_name_and_language():
+    account = GitHubAccountFactory()
+    RepositoryFactory(owner=account, name="alpha-cli", stars=5, language="Go")
+    RepositoryFactory(owner=account, name="beta-web", stars=50, language="TypeScript")
+    RepositoryFactory(owner=account, name="gamma-cli", stars=1, language="go")
+
+    def names(**query) -> list[str]:
+        page = account_repositories_page(account=account, query=RepoQuery(**query))
+        return [row.name for row in page.rows]
+
+    assert names() == ["beta-web", "alpha-cli", "gamma-cli"]
+    assert names(order="asc") == ["gamma-cli", "alpha-cli", "beta-web"]
+    assert names(sort="name") == ["alpha-cli", "beta-web", "gamma-cli"]
+    assert names(sort="name", order="desc") == ["gamma-cli", "beta-web", "alpha-cli"]
+    assert names(name="CLI") == ["alpha-cli", "gamma-cli"]
+    assert names(language="GO", sort="name") == ["alpha-cli", "gamma-cli"]
+    assert names(name="nothing-like-it") == []
+
+
+def test_the_table_state_in_its_url_leaves_defaults_out():
+    assert RepoQuery(sort="name", order="asc").params() == {"sort": "name"}
+    assert RepoQuery(sort="name", order="desc").params() == {"sort": "name", "order": "desc"}
+    assert RepoQuery(order="asc", name="cli", language="Go").params() == {
+        "order": "asc",
+        "name": "cli",
+        "lang": "Go",
+    }
+    stars = RepoQuery()
+    assert stars.toggled("stars") == {"order": "asc", "page": 1}
+    assert stars.toggled("name") == {"sort": "name", "order": None, "page": 1}
+    parsed = RepoQuery.parse({"sort": "forks", "order": "sideways", "name": "  x " * 40})
+    assert parsed.direction == "desc"
+    assert len(parsed.name) <= 100
+
+
 def test_repo_query_parse_never_raises():
     assert RepoQuery.parse({"sort": "drop table", "page": "x"}) == RepoQuery()
     assert RepoQuery.parse({"page": "-5"}).page == 1
