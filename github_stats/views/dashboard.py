@@ -87,7 +87,8 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     if lookup.account is None:
         return _without_account(request, lookup)
     canonical = reverse("account_dashboard", kwargs={"login": lookup.account.login})
-    if (moved := canonical_redirect(request, canonical)) is not None:
+    moved = canonical_redirect(request, canonical, as_stored=login == lookup.account.login)
+    if moved is not None:
         return moved
     if lookup.polling:
         if lookup.job_in_flight is not None:

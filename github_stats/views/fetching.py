@@ -127,12 +127,14 @@ def _job_named(
     return None
 
 
-def canonical_redirect(request: HtmxHttpRequest, url: str) -> HttpResponse | None:
+def canonical_redirect(
+    request: HtmxHttpRequest, url: str, *, as_stored: bool
+) -> HttpResponse | None:
     """A permanent redirect to the page's canonical URL (the stored spelling of the login, and
     of the repository's name) with the same query, for a plain GET of another spelling
-    (/u/ALICE → /u/alice). None when the request is already there, or is htmx's (its URLs come
-    from our own links, which are canonical)."""
-    if request.htmx or request.path == url:
+    (/u/ALICE → /u/alice); None when the names asked for are `as_stored`, or for htmx (its URLs
+    come from our own links, which are canonical)."""
+    if as_stored or request.htmx:
         return None
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -72,7 +72,8 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
         return render_problem(request, TEMPLATE, missing, **base)
 
     canonical = reverse("repository", kwargs={"owner": account.login, "repo": found.name})
-    if (moved := canonical_redirect(request, canonical)) is not None:
+    as_stored = (owner, repo) == (account.login, found.name)
+    if (moved := canonical_redirect(request, canonical, as_stored=as_stored)) is not None:
         return moved
     profile = account_profile(account=account)
     context = {**base, "login": account.login, "repository": repository_detail(
