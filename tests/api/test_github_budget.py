@@ -66,6 +66,31 @@ def test_the_site_reserve_is_503_with_retry_after(api, fake_github, settings):
     assert me["first_fetches_paused_until"] is not None
 
 
+def test_within_the_reserve_only_tracked_stored_accounts_are_refreshed_on_demand(
+    api, fake_github, settings, refresh
+):
+    """Many free sign-ups, each within their own share, must not spend the reserve on stored
+    accounts nobody watches."""
+    from github_stats.models import GitHubAccount
+    from tests.github_stats.factories import TrackingFactory
+
+    settings.GITHUB_QUOTA_RESERVE_PERCENT = 25
+    for login in ("unwatched", "watched"):
+        fake_github.state.add_user(login, repos=2)
+        refresh(login)
+    TrackingFactory(account=GitHubAccount.objects.get(login="watched"))
+    fake_github.state.set_quota(limit=1000, remaining=200, reset_in=1200)
+    api.post("/api/v1/accounts/watched/refresh")  # learns the quota is within the reserve
+    fake_github.state.reset_counters()
+
+    refused = api.post("/api/v1/accounts/unwatched/refresh")
+    body = _assert_refusal(refused, status=HTTPStatus.SERVICE_UNAVAILABLE, error="quota_reserved")
+    assert "kept for the accounts people track: track this one" in body["message"]
+    assert fake_github.state.count("/users/unwatched") == 0
+    assert api.post("/api/v1/accounts/watched/refresh").status_code == HTTPStatus.ACCEPTED
+    assert fake_github.state.count("/users/watched") == 1
+
+
 def test_me_shows_what_is_left_of_the_budget(api, fake_github, settings):
     fake_github.state.add_user("opened", repos=150)  # 1 + 2 pages
 
