@@ -31,6 +31,6 @@ graceful_timeout = 30
 keepalive = 5
 # The heartbeat file on tmpfs: a disk-backed /tmp can stall it under I/O load (gunicorn's docs).
 # (Not a temporary file of ours: gunicorn's own heartbeat, one per worker.)
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
 # No access log: request lines carry query strings, which our (redacting) log filters never see.
 accesslog = None
