@@ -1,0 +1,38 @@
+"""Settings of the GitHub side (the client, the refresh, the cache's lifetimes, the shared
+budget), star-imported by base.py where its "GitHub" section stood: one place to look for what
+decides how Gitpulse talks to GitHub. Everything that differs between machines comes from the
+environment (README "Configuration", .env.example)."""
+
+from urllib.parse import urlsplit
+
+from config.env import env_int, env_str
+
+GITHUB_TOKEN = env_str("GITHUB_TOKEN") or ""
+GITHUB_API_URL = (env_str("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
+# Avatars come from GitHub's avatar host; GitHub Enterprise (and the offline fake GitHub) serve
+# them from the API's own origin, so that origin is allowed too when it is not github.com's.
+_github_api = urlsplit(GITHUB_API_URL)
+GITHUB_AVATAR_ORIGINS = ["https://avatars.githubusercontent.com"]
+if _github_api.hostname != "api.github.com" and _github_api.scheme in ("http", "https"):
+    GITHUB_AVATAR_ORIGINS.append(f"{_github_api.scheme}://{_github_api.netloc}")
+# Called with every GitHub response (requests response hooks): GitHub answers by status.
+GITHUB_RESPONSE_HOOKS = ["github_stats.metrics.github_response_hook"]
+GITHUB_CONNECT_TIMEOUT = 3.05
+GITHUB_READ_TIMEOUT = 10
+# Base of the jittered exponential wait between retries of a 5xx/timeout
+# (github_stats/github/transport.py).
+GITHUB_RETRY_BASE_SECONDS = 1.0
+STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
+# How long a finished page or API answer stays cached at most (github_stats/caching.py); a change
+# to what it shows replaces it sooner. 0 switches the cache off.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 5 * 60)
+# A fair share of GitHub (github_stats/services/budget.py), per person and clock hour: accounts
+# we did not store yet that one person may have fetched, and GitHub requests their on-demand
+# refreshes may spend (the scheduler's background refreshes count against nobody). Site-wide,
+# first fetches of new accounts stop while less than this share of the hourly quota is left:
+# the rest is kept for the scheduler and for the accounts people already track.
+GITHUB_FIRST_FETCHES_PER_PERSON_HOUR = env_int("GITHUB_FIRST_FETCHES_PER_PERSON_HOUR", 30)
+GITHUB_REQUESTS_PER_PERSON_HOUR = env_int("GITHUB_REQUESTS_PER_PERSON_HOUR", 500)
+GITHUB_QUOTA_RESERVE_PERCENT = env_int("GITHUB_QUOTA_RESERVE_PERCENT", 25)
+# What the settings page and GET /api/v1/me show of it (accounts/budget.py).
+PERSON_BUDGET_GET = "github_stats.services.budget.budget_person_get"
