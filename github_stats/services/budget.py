@@ -29,6 +29,7 @@ from django.core.cache import cache
 
 from github_stats.exceptions import PersonBudgetSpent, QuotaReserved
 from github_stats.github.quota import quota_get
+from github_stats.models import GitHubAccount, Tracking
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,22 @@ def budget_reserve_check(*, now: datetime | None = None) -> None:
             "The rest of this hour's GitHub quota is kept for the accounts people already "
             f"track. New accounts can be fetched again after {until:%H:%M} UTC.",
         )
+
+
+def budget_reserve_check_stored(*, account: GitHubAccount) -> None:
+    """Within the site's reserve, a person's refresh of a stored account runs only if someone
+    tracks it: the reserve is the scheduler's and the watchlists', and many free sign-ups, each
+    within their own share, must not spend it on accounts nobody watches. (The tracking query
+    runs only while the reserve is reached.)"""
+    try:
+        budget_reserve_check()
+    except QuotaReserved as exc:
+        if not Tracking.objects.filter(account=account).exists():
+            raise QuotaReserved(
+                exc.reset_at,
+                "The rest of this hour's GitHub quota is kept for the accounts people track: "
+                f"track this one, or refresh it after {exc.reset_at:%H:%M} UTC.",
+            ) from exc
 
 
 def _reserve_reached_until(now: datetime) -> datetime | None:

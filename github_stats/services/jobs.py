@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from github_stats.exceptions import AccountHidden, BudgetSpent, QuotaReserved, RefreshAbandoned
+from github_stats.exceptions import AccountHidden, BudgetSpent, RefreshAbandoned
 from github_stats.github.client import GitHubClient
 from github_stats.github.errors import (
     GitHubBadCredentials,
@@ -48,6 +48,7 @@ from github_stats.services.budget import (
     budget_requests_charge,
     budget_requests_check,
     budget_reserve_check,
+    budget_reserve_check_stored,
 )
 from github_stats.services.refresh import RefreshResult, account_refresh
 
@@ -85,7 +86,7 @@ def refresh_request(
     user_id = requested_by.pk if requested_by is not None else None
     try:
         if user_id is not None and account is not None:
-            _reserve_keeps_tracked_accounts(account)
+            budget_reserve_check_stored(account=account)
         counted = budget_admit(user_id=user_id, first_fetch=account is None)
     except BudgetSpent:
         existing = RefreshJob.objects.in_flight().filter(login=login.lower()).first()
@@ -99,22 +100,6 @@ def refresh_request(
     if user_id is not None:
         refresh_job_watched(job_id=job.pk)
     return job
-
-
-def _reserve_keeps_tracked_accounts(account: GitHubAccount) -> None:
-    """Within the site's reserve, a person's refresh of a stored account runs only if someone
-    tracks it: the reserve is the scheduler's and the watchlists', and many free sign-ups, each
-    within their own share, must not spend it on accounts nobody watches. (The tracking query
-    runs only while the reserve is reached.)"""
-    try:
-        budget_reserve_check()
-    except QuotaReserved as exc:
-        if not Tracking.objects.filter(account=account).exists():
-            raise QuotaReserved(
-                exc.reset_at,
-                "The rest of this hour's GitHub quota is kept for the accounts people track: "
-                f"track this one, or refresh it after {exc.reset_at:%H:%M} UTC.",
-            ) from exc
 
 
 def _refresh_target(
