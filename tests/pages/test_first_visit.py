@@ -136,17 +136,15 @@ def test_a_job_of_another_account_is_ignored(client_logged_in, htmx, fake_github
 
 
 @pytest.fixture
-def two_refreshes_a_minute(settings):
+def two_refreshes_a_minute(settings, fake_github):
+    """A stored account, "known", and a Refresh limit of two a minute."""
     settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "refresh": "2/m"}
+    fake_github.state.add_user("known", repos=2)
+    refresh_job_run(job_id=RefreshJob.objects.create(login="known").pk)
 
 
 @pytest.mark.django_db
-def test_a_throttled_refresh_keeps_the_page_and_says_when_in_place(
-    htmx, fake_github, two_refreshes_a_minute
-):
-    fake_github.state.add_user("known", repos=2)
-    job = RefreshJob.objects.create(login="known")
-    refresh_job_run(job_id=job.pk)
+def test_a_throttled_refresh_keeps_the_page_and_says_when_in_place(htmx, two_refreshes_a_minute):
     for _ in range(2):
         htmx.post("/u/known/refresh", target="refresh-status")
     response = htmx.post("/u/known/refresh", target="refresh-status")
@@ -161,11 +159,8 @@ def test_a_throttled_refresh_keeps_the_page_and_says_when_in_place(
 
 @pytest.mark.django_db
 def test_a_throttled_refresh_without_javascript_returns_to_the_page_with_a_message(
-    client_logged_in, fake_github, two_refreshes_a_minute
+    client_logged_in, two_refreshes_a_minute
 ):
-    fake_github.state.add_user("known", repos=2)
-    job = RefreshJob.objects.create(login="known")
-    refresh_job_run(job_id=job.pk)
     for _ in range(2):
         client_logged_in.post("/u/known/refresh")
     response = client_logged_in.post("/u/known/refresh", follow=True)
