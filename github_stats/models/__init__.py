@@ -1,5 +1,6 @@
 """What we store about GitHub: accounts (users and organisations), their repositories, one snapshot
-per account per day, the watchlist, and the refresh jobs that keep it all fresh.
+per account per day, star history by day, the watchlist, and the refresh jobs that keep it all
+fresh.
 
 PostgreSQL is the source of truth; every page and API answer reads these tables. GitHub's own
 timestamps keep GitHub's names (`created_at`, `updated_at`, `pushed_at`); ours say what they are
@@ -18,12 +19,14 @@ from github_stats.models.accounts import (
 from github_stats.models.jobs import IN_FLIGHT, JobStatus, RefreshJob, RefreshJobQuerySet
 from github_stats.models.repositories import Repository, RepositoryQuerySet
 from github_stats.models.snapshots import AccountSnapshot, today_utc
+from github_stats.models.star_history import AccountStarHistory, StarHistory, week_days
 from github_stats.models.watchlist import Tracking
 
 __all__ = [
     "IN_FLIGHT",
     "AccountKind",
     "AccountSnapshot",
+    "AccountStarHistory",
     "GitHubAccount",
     "GitHubAccountQuerySet",
     "JobStatus",
@@ -32,8 +35,10 @@ __all__ = [
     "RefreshStatus",
     "Repository",
     "RepositoryQuerySet",
+    "StarHistory",
     "Tracking",
     "new_cache_version",
     "stale_moment",
     "today_utc",
+    "week_days",
 ]

@@ -131,6 +131,9 @@ class GitHubAccount(models.Model):
 
     hidden = models.BooleanField(default=False, help_text="Hidden by moderation.")
     hidden_reason = models.TextField(blank=True)
+    cards_enabled = models.BooleanField(
+        default=True, help_text="Serve this account's embeddable SVG cards (an opt-out)."
+    )
 
     # Replaced by every write that changes what is shown of the account (a refresh, hiding,
     # unhiding), in the same statement: cached responses record it and are served only while it
