@@ -58,6 +58,8 @@ class AuditAction(models.TextChoices):
     ACCOUNT_HIDE = "account_hide", "Hid a GitHub account"
     ACCOUNT_UNHIDE = "account_unhide", "Unhid a GitHub account"
     ACCOUNT_REFRESH = "account_refresh", "Asked for a refresh"
+    CARDS_OFF = "cards_off", "Turned a GitHub account's cards off"
+    CARDS_ON = "cards_on", "Turned a GitHub account's cards on"
     REFRESH_JOB_RETRY = "refresh_job_retry", "Retried a refresh job"
     USER_DEACTIVATE = "user_deactivate", "Deactivated a person"
     SESSION_REVOKE = "session_revoke", "Revoked sessions and API tokens"

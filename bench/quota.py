@@ -12,6 +12,8 @@ nothing of yours. Targets (issue 3):
     cold:  at most 1 + ceil(R/100) requests counted against the REST quota,
            plus ceil(R/100) GraphQL points with a token (languages)
     warm, nothing changed:  0 requests counted against the quota (every answer a 304)
+
+and then star history's figures (bench/quota_star_history.py, issue 11).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def main() -> int:
     from github_stats.github.client import GitHubClient
     from github_stats.models import GitHubAccount, Repository
     from github_stats.services.refresh import account_refresh
+    from bench.quota_star_history import star_history_report
     from tests.fakegithub import FakeGitHub
 
     call_command("migrate", verbosity=0)
@@ -90,10 +93,11 @@ def main() -> int:
                     f"{warm.quota_requests:>5} {warm.not_modified:>5} {warm.graphql_points:>7} "
                     f"{'yes' if warm_ok else 'NO':>3} | {cold_seconds:>6.2f} {warm_seconds:>6.2f}"
                 )
-    print(
-        "\nreq: HTTP requests sent (REST and GraphQL); quota: REST requests GitHub counts "
-        "(a 304 costs nothing); gql pts: GraphQL points (languages, token only)."
-    )
+        print(
+            "\nreq: HTTP requests sent (REST and GraphQL); quota: REST requests GitHub counts "
+            "(a 304 costs nothing); gql pts: GraphQL points (languages, token only)."
+        )
+        all_met = star_history_report(github) and all_met
     print("All targets met." if all_met else "SOME TARGETS MISSED.")
     return 0 if all_met else 1
 

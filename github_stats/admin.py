@@ -21,8 +21,17 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from github_stats.github.errors import ShownError
-from github_stats.models import AccountSnapshot, GitHubAccount, RefreshJob, Repository, Tracking
+from github_stats.models import (
+    AccountSnapshot,
+    GitHubAccount,
+    RefreshJob,
+    Repository,
+    StarHistory,
+    Tracking,
+    week_days,
+)
 from github_stats.services.moderation import (
+    account_cards_set,
     account_hide,
     account_refresh_now,
     account_unhide,
@@ -82,10 +91,17 @@ class AccountAdmin(admin.ModelAdmin):
         "fetched_at",
         "refresh_status",
         "hidden",
+        "cards_enabled",
     ]
-    list_filter = ["kind", "hidden", StaleFilter, "refresh_status"]
+    list_filter = ["kind", "hidden", StaleFilter, "refresh_status", "cards_enabled"]
     search_fields = ["login", "name"]
-    actions = ["hide_accounts", "unhide_accounts", "refresh_accounts"]
+    actions = [
+        "hide_accounts",
+        "unhide_accounts",
+        "refresh_accounts",
+        "cards_off",
+        "cards_on",
+    ]
     show_full_result_count = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -139,6 +155,25 @@ class AccountAdmin(admin.ModelAdmin):
             account_unhide(account=account, actor=request.user, request=request)
         self.message_user(request, f"Unhid {len(accounts)} account(s).", messages.SUCCESS)
 
+    @admin.action(description="Turn embeddable cards off", permissions=["change"])
+    def cards_off(self, request: HttpRequest, queryset: QuerySet[GitHubAccount]) -> None:
+        self._cards_set(request, queryset, enabled=False)
+
+    @admin.action(description="Turn embeddable cards on", permissions=["change"])
+    def cards_on(self, request: HttpRequest, queryset: QuerySet[GitHubAccount]) -> None:
+        self._cards_set(request, queryset, enabled=True)
+
+    def _cards_set(
+        self, request: HttpRequest, queryset: QuerySet[GitHubAccount], *, enabled: bool
+    ) -> None:
+        accounts = list(queryset.exclude(cards_enabled=enabled))
+        for account in accounts:
+            account_cards_set(account=account, enabled=enabled, actor=request.user, request=request)
+        state = "on" if enabled else "off"
+        self.message_user(
+            request, f"Cards {state} for {len(accounts)} account(s).", messages.SUCCESS
+        )
+
     @admin.action(description="Refresh selected accounts now", permissions=["change"])
     def refresh_accounts(self, request: HttpRequest, queryset: QuerySet[GitHubAccount]) -> None:
         queued, refused = 0, []
@@ -165,6 +200,53 @@ class RepositoryAdmin(ReadOnlyAdmin):
     @admin.display(description="description")
     def short_description(self, obj: Repository) -> str:
         return Truncator(obj.description).chars(_SHORT)
+
+
+@admin.register(StarHistory)
+class StarHistoryAdmin(ReadOnlyAdmin):
+    """What GitHub's star history gave us per repository: how much of its stars, how far back,
+    when, and why not (the weeks themselves are the repository page's chart)."""
+
+    list_display = [
+        "repository",
+        "stars_now",
+        "attributed",
+        "coverage",
+        "complete",
+        "truncated",
+        "next_page",
+        "fetched_at",
+        "failures",
+        "short_error",
+    ]
+    list_filter = ["complete", "truncated"]
+    search_fields = ["repository__name", "repository__owner__login"]
+    list_select_related = ["repository__owner"]
+    show_full_result_count = False
+    exclude = ["weeks"]
+    readonly_fields = ["weeks_stored", "first_star"]
+
+    @admin.display(description="stars now")
+    def stars_now(self, obj: StarHistory) -> int:
+        return obj.repository.stars
+
+    @admin.display(description="attributed to a day")
+    def coverage(self, obj: StarHistory) -> str:
+        stars = obj.repository.stars
+        return f"{obj.attributed / stars:.0%}" if stars else "—"
+
+    @admin.display(description="weeks with stars")
+    def weeks_stored(self, obj: StarHistory) -> int:
+        return len(obj.weeks or [])
+
+    @admin.display(description="first star")
+    def first_star(self, obj: StarHistory) -> str:
+        days = [day for week in obj.weeks or [] for day, n in week_days(week) if n]
+        return f"{min(days):%Y-%m-%d}" if days else "—"
+
+    @admin.display(description="last error")
+    def short_error(self, obj: StarHistory) -> str:
+        return Truncator(obj.last_error).chars(_SHORT)
 
 
 @admin.register(AccountSnapshot)

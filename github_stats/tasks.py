@@ -17,9 +17,11 @@ from datetime import UTC, datetime
 from celery import Task, shared_task
 from django.conf import settings
 
+from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubUnavailable, RateLimited
 from github_stats.services.jobs import REFRESH_TASK, refresh_job_enqueue, refresh_job_run
 from github_stats.services.scheduling import refresh_stale_tick
+from github_stats.services.star_history import STAR_HISTORY_TASK, star_history_fill
 
 logger = logging.getLogger(__name__)
 
@@ -81,4 +83,35 @@ def refresh_stale() -> dict[str, object]:
         "requeued": len(tick.requeued),
         "left_for_later": tick.left_for_later,
         "failed_stuck": len(tick.failed_stuck),
+    }
+
+
+@shared_task(
+    name=STAR_HISTORY_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
+def star_history_fill_account(
+    self: Task, account_id: int, requested_by_id: int | None = None
+) -> dict[str, object]:
+    """Fill in one account's star history after its refresh. Idempotent: a second run finds
+    nothing left to fetch, or 304s."""
+    result = star_history_fill(
+        account_id=account_id, client=GitHubClient(may_sleep=True), requested_by_id=requested_by_id
+    )
+    until = result.rate_limited_until
+    if until is not None and not self.request.is_eager:
+        countdown = max((until - datetime.now(tz=UTC)).total_seconds(), 0) + 1
+        # Past the longest countdown the broker allows, the account's next refresh asks again.
+        if countdown <= REQUEUE_MAX_COUNTDOWN:
+            self.apply_async(args=(account_id, requested_by_id), countdown=countdown)
+    return {
+        "ran": result.ran,
+        "requests": result.requests,
+        "fetched": result.repositories_fetched,
+        "failed": len(result.repositories_failed),
+        "left_for_later": result.left_for_later,
     }

@@ -5,7 +5,7 @@ environment (README "Configuration", .env.example)."""
 
 from urllib.parse import urlsplit
 
-from config.env import env_int, env_str
+from config.env import env_bool, env_int, env_str
 
 GITHUB_TOKEN = env_str("GITHUB_TOKEN") or ""
 GITHUB_API_URL = (env_str("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
@@ -26,6 +26,13 @@ STATS_TTL = env_int("STATS_TTL", 6 * 60 * 60)
 # How long a finished page or API answer stays cached at most (github_stats/caching.py); a change
 # to what it shows replaces it sooner. 0 switches the cache off.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 5 * 60)
+
+# Star history (GitHub's stargazers/history, 30 weeks a request): fetched after each refresh
+# that finds something new, most-starred repositories first, at most this many requests per
+# account and fill; the rest follows on later refreshes. STAR_HISTORY_FETCH=0 switches the
+# fetching off (stored histories are still shown).
+STAR_HISTORY_FETCH = env_bool("STAR_HISTORY_FETCH", True)
+STAR_HISTORY_BUDGET = env_int("STAR_HISTORY_BUDGET", 100)
 # A fair share of GitHub (github_stats/services/budget.py), per person and clock hour: accounts
 # we did not store yet that one person may have fetched, and GitHub requests their on-demand
 # refreshes may spend (the scheduler's background refreshes count against nobody). Site-wide,
@@ -36,3 +43,20 @@ GITHUB_REQUESTS_PER_PERSON_HOUR = env_int("GITHUB_REQUESTS_PER_PERSON_HOUR", 500
 GITHUB_QUOTA_RESERVE_PERCENT = env_int("GITHUB_QUOTA_RESERVE_PERCENT", 25)
 # What the settings page and GET /api/v1/me show of it (accounts/budget.py).
 PERSON_BUDGET_GET = "github_stats.services.budget.budget_person_get"
+
+# --- Cards: the embeddable SVG images (docs/cards.md) -----------------------------------------
+# /cards/<login>/<kind>.svg and /cards/<owner>/<repo>/<kind>.svg, anonymous, from stored data
+# only; off: every card URL is a 404.
+CARDS_ENABLED = env_bool("CARDS_ENABLED", True)
+# What image proxies (GitHub's camo) and browsers may keep a card for, and serve while they ask
+# again; a card of an account we do not have (or do not show) is kept briefly, so it turns into
+# the real card soon after the account is added.
+CARDS_MAX_AGE = env_int("CARDS_MAX_AGE", 60 * 60)
+CARDS_STALE_WHILE_REVALIDATE = env_int("CARDS_STALE_WHILE_REVALIDATE", 24 * 60 * 60)
+CARDS_PLACEHOLDER_MAX_AGE = env_int("CARDS_PLACEHOLDER_MAX_AGE", 5 * 60)
+# Per client address. Generous on purpose: a README's images are fetched by GitHub's image proxy
+# from a handful of addresses on behalf of every reader, so one address stands for many people.
+CARDS_RATE_LIMIT = env_str("CARDS_RATE_LIMIT") or "600/m"
+# The site's address in the embed snippets (https://gitpulse.example.com); empty: the address
+# the page was asked under.
+PUBLIC_BASE_URL = (env_str("PUBLIC_BASE_URL") or "").rstrip("/")

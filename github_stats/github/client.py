@@ -10,8 +10,12 @@ before any request, so a typo never costs quota.
     client.repo_pages(login=, kind="user"|"org", stored=None) -> Iterator[RepoListPage]
     client.languages_for(repos=[(owner, name), ...]) -> {"owner/name": {language: bytes}}
         # GraphQL, token only
+    client.star_history_page(owner=, name=, page=1, etag=None) -> StarHistoryPage
+        # /repos/{owner}/{name}/stargazers/history, 30 weeks a page, newest first, pages
+        # 1..100 (else ValueError); a 422 past GitHub's limit is limit_reached, not an error
 
-Errors (github/errors.py): InvalidLogin / InvalidRepoName before any request, GitHubNotFound,
+Errors (github/errors.py): InvalidLogin / InvalidRepoName before any request, GitHubNotFound
+(also a star history GitHub keeps private: a 403 that is no rate limit),
 RateLimited(reset_at, secondary=...), GitHubBadCredentials, GitHubUnavailable.
 """
 
@@ -39,6 +43,12 @@ from github_stats.github.payloads import (
     parse_repo_list,
 )
 from github_stats.github.quota import GRAPHQL, quota_reset_at
+from github_stats.github.star_history import (
+    MAX_PAGE,
+    WEEKS_PER_PAGE,
+    StarHistoryPage,
+    parse_star_history,
+)
 from github_stats.github.transport import RequestStats, Transport
 
 PER_PAGE = 100
@@ -239,6 +249,54 @@ class GitHubClient:
                 )
             yield page
             url = page.next_url
+
+    # --- star history -----------------------------------------------------------------------
+
+    def star_history_page(
+        self, *, owner: str, name: str, page: int = 1, etag: str | None = None
+    ) -> StarHistoryPage:
+        """One page of a repository's star history (page 1: the newest 30 weeks), conditional
+        on `etag`. Pages are asked for by number, not by Link, so a caller can resume a walk
+        where it stopped; has_next says whether the Link header names an older page."""
+        owner, name = validate_login(owner), validate_repo_name(name)
+        if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= MAX_PAGE:
+            raise ValueError(f"GitHub serves star history pages 1 to {MAX_PAGE}, not {page!r}")
+        response = self._http.request(
+            "GET",
+            f"{self.base_url}/repos/{owner}/{name}/stargazers/history"
+            f"?per_page={WEEKS_PER_PAGE}&page={page}",
+            etag=etag,
+            not_found=f"GitHub has no repository {owner}/{name}.",
+            # 403 (once known to be no rate limit): a private repository's history, which
+            # GitHub shows its admins only. 422: "pagination is limited", the end of the walk.
+            passthrough=frozenset({403, 422}),
+        )
+        has_next = self._http.next_link(response) is not None
+        if response.status_code == 403:
+            raise GitHubNotFound(
+                f"GitHub does not show the star history of {owner}/{name} to us "
+                "(a private repository, or one whose admins keep it to themselves)."
+            )
+        if response.status_code == 422:
+            return StarHistoryPage(
+                page=page, not_modified=False, weeks=[], etag=None, has_next=False,
+                limit_reached=True,
+            )  # fmt: skip
+        if response.status_code == 304:
+            return StarHistoryPage(
+                page=page,
+                not_modified=True,
+                weeks=[],
+                etag=etag or response.headers.get("ETag"),
+                has_next=has_next,
+            )
+        return StarHistoryPage(
+            page=page,
+            not_modified=False,
+            weeks=self._http.parse(parse_star_history, response),
+            etag=response.headers.get("ETag"),
+            has_next=has_next,
+        )
 
     # --- languages (GraphQL) ----------------------------------------------------------------
 

@@ -136,8 +136,11 @@ class Transport:
         json_body: Any = None,
         resource: str = CORE,
         not_found: str = "",
+        passthrough: frozenset[int] = frozenset(),
     ) -> requests.Response:
-        """Returns a 2xx or a 304; raises a domain exception for everything else."""
+        """Returns a 2xx or a 304; raises a domain exception for everything else. Statuses in
+        `passthrough` are returned too, for the caller to read (a 422 that ends a pagination),
+        but only once they are known to be no rate limit: a limit is raised all the same."""
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
@@ -166,6 +169,8 @@ class Transport:
                     self._sleep(wait)
                     waited_for_secondary = True
                     continue
+            if status in passthrough:
+                return response
             raise self._error_for(response, not_found)
 
     def parse(self, parser: Callable[[Any], _Parsed], response: requests.Response) -> _Parsed:

@@ -19,7 +19,13 @@ from github_stats.models.accounts import (
 from github_stats.models.jobs import IN_FLIGHT, JobStatus, RefreshJob, RefreshJobQuerySet
 from github_stats.models.repositories import Repository, RepositoryQuerySet
 from github_stats.models.snapshots import AccountSnapshot, today_utc
-from github_stats.models.star_history import AccountStarHistory, StarHistory, week_days
+from github_stats.models.star_history import (
+    AccountStarHistory,
+    StarHistory,
+    week_days,
+    weeks_daily,
+    weeks_pack,
+)
 from github_stats.models.watchlist import Tracking
 
 __all__ = [
@@ -41,4 +47,6 @@ __all__ = [
     "stale_moment",
     "today_utc",
     "week_days",
+    "weeks_daily",
+    "weeks_pack",
 ]

@@ -105,3 +105,29 @@ class AccountStarHistory(models.Model):
 
     def __str__(self) -> str:
         return f"star history of account {self.account_id}"
+
+
+def weeks_pack(days: dict[date, int]) -> list[Week]:
+    """Daily counts packed into stored weeks (UTC weeks starting on Sunday, as GitHub's own
+    statistics are), only weeks with stars, oldest first: the inverse of week_days for sums."""
+    by_week: dict[date, list[int]] = {}
+    for day, count in days.items():
+        if count <= 0:
+            continue
+        sunday = day - timedelta(days=(day.weekday() + 1) % DAYS_PER_WEEK)
+        counts = by_week.setdefault(sunday, [0] * DAYS_PER_WEEK)
+        counts[(day - sunday).days] += count
+    return [
+        [int(datetime(s.year, s.month, s.day, tzinfo=UTC).timestamp()), *counts]
+        for s, counts in sorted(by_week.items())
+    ]
+
+
+def weeks_daily(weeks: list[Week]) -> dict[date, int]:
+    """Stored weeks as {day: stars} (days without stars left out)."""
+    days: dict[date, int] = {}
+    for week in weeks:
+        for day, count in week_days(week):
+            if count:
+                days[day] = days.get(day, 0) + count
+    return days

@@ -26,9 +26,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from github_stats.exceptions import PersonBudgetSpent, QuotaReserved
-from github_stats.github.quota import quota_get
+from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until
 from github_stats.models import GitHubAccount, Tracking
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,11 @@ _HOUR = 3600
 _KEY_PREFIX = "github_stats:budget"
 # How soon to try again when the counters could not be read.
 _UNAVAILABLE_RETRY = timedelta(minutes=1)
+# GitHub's smallest hourly quota (no token): what we assume before any response told us more.
+UNKNOWN_QUOTA = 60
+# Left for people by background work (the scheduler's ticks, star-history fills): a page or API
+# request for an account must still find quota.
+RESERVE_FRACTION = 0.1
 
 
 @dataclass(frozen=True)
@@ -205,3 +211,22 @@ def _key(kind: str, user_id: int, window: int) -> str:
 
 def _now() -> datetime:
     return datetime.now(tz=UTC)
+
+
+def quota_budget(*, now: datetime | None = None) -> int:
+    """Requests background work (the scheduler, star-history fills) may spend now: what is left
+    of the quota minus a reserve."""
+    now = now or timezone.now()
+    if secondary_blocked_until() is not None:
+        return 0
+    state = quota_get()
+    if state is None:
+        limit = remaining = UNKNOWN_QUOTA
+    else:
+        limit = state.limit or UNKNOWN_QUOTA
+        remaining = limit if state.reset_at <= now else state.remaining
+    if settings.GITHUB_TOKEN:
+        graphql = quota_get(resource=GRAPHQL)
+        if graphql is not None and graphql.is_exhausted(now):
+            return 0
+    return max(remaining - math.ceil(limit * RESERVE_FRACTION), 0)

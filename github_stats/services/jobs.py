@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from celery import signature
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -51,6 +52,7 @@ from github_stats.services.budget import (
     budget_reserve_check_stored,
 )
 from github_stats.services.refresh import RefreshResult, account_refresh
+from github_stats.services.star_history import star_history_fill_request, star_history_wanted
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -259,6 +261,7 @@ def _job_run(
         raise
     else:
         _job_finish(job, client, before, status=JobStatus.SUCCEEDED, account=result.account)
+        _star_history_follow_up(job, result.account)
         return JobRun(job=job, result=result)
     return JobRun(job=job)
 
@@ -305,6 +308,13 @@ def _job_finish(
             "graphql_points",
         ]
     )
+
+
+def _star_history_follow_up(job: RefreshJob, account: GitHubAccount) -> None:
+    """The dashboard is stored: the star history fills in after, in its own task, and only
+    when this refresh found something for it to fetch."""
+    if settings.STAR_HISTORY_FETCH and star_history_wanted(account=account):
+        star_history_fill_request(account=account, requested_by_id=job.requested_by_id)
 
 
 def _not_found_key(login: str) -> str:

@@ -1,6 +1,6 @@
 """Operators' writes on GitHub data: hiding and unhiding accounts, refreshing on demand,
-retrying failed jobs. The admin's actions call these; each writes an audit row in the same
-transaction as the change.
+retrying failed jobs, turning an account's cards off or on. The admin's actions call these;
+each writes an audit row in the same transaction as the change.
 
 A hidden account is honoured everywhere by reading `GitHubAccount.hidden`: pages say "This account
 is not available", the API answers 404, refresh_request() and tracking_add() refuse it, a refresh
@@ -54,6 +54,21 @@ def _set_hidden(
             actor=actor,
             target=account,
             reason=reason,
+            request=request,
+        )
+
+
+def account_cards_set(
+    *, account: GitHubAccount, enabled: bool, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """Serve the account's embeddable cards or not (an owner asked us to stop, say); its
+    cached cards go with the new cache version."""
+    with transaction.atomic():
+        account_shown_update(account=account, cards_enabled=enabled)
+        audit_log_write(
+            action=AuditAction.CARDS_ON if enabled else AuditAction.CARDS_OFF,
+            actor=actor,
+            target=account,
             request=request,
         )
 

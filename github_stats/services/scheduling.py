@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until
 from github_stats.models import GitHubAccount, RefreshJob
+from github_stats.services.budget import quota_budget
 from github_stats.services.jobs import (
     refresh_job_create,
     refresh_job_enqueue,
@@ -31,10 +31,6 @@ from github_stats.services.stuck_jobs import refresh_jobs_fail_stuck
 LOCK_KEY = "github_stats:refresh_stale:lock"
 # Shorter than the beat interval (5 min): a tick that died cannot block the next one.
 LOCK_TTL_SECONDS = 4 * 60
-# GitHub's smallest hourly quota (no token): what we assume before any response told us more.
-UNKNOWN_QUOTA = 60
-# Left for people: a page or API request for an account must still find quota.
-RESERVE_FRACTION = 0.1
 # A queued job nobody ran this long after it was due has lost its Celery message.
 LOST_AFTER = timedelta(minutes=10)
 DUE_GRACE = timedelta(minutes=2)
@@ -58,24 +54,6 @@ def refresh_cost_estimate(*, public_repos: int, has_token: bool) -> int:
     GraphQL query per 100 repositories for languages. Warm refreshes mostly cost nothing."""
     pages = max(1, math.ceil(public_repos / 100))
     return 1 + pages + (pages if has_token else 0)
-
-
-def quota_budget(*, now: datetime | None = None) -> int:
-    """Requests the scheduler may spend now: what is left of the quota minus a reserve."""
-    now = now or timezone.now()
-    if secondary_blocked_until() is not None:
-        return 0
-    state = quota_get()
-    if state is None:
-        limit = remaining = UNKNOWN_QUOTA
-    else:
-        limit = state.limit or UNKNOWN_QUOTA
-        remaining = limit if state.reset_at <= now else state.remaining
-    if settings.GITHUB_TOKEN:
-        graphql = quota_get(resource=GRAPHQL)
-        if graphql is not None and graphql.is_exhausted(now):
-            return 0
-    return max(remaining - math.ceil(limit * RESERVE_FRACTION), 0)
 
 
 def refresh_stale_tick(

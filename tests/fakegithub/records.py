@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 FaultKind = Literal[
@@ -41,6 +41,13 @@ class FakeRepo:
     created_at: datetime
     updated_at: datetime
     pushed_at: datetime | None
+    # Stars GitHub no longer attributes to a day: counted in `stars`, absent from the history.
+    unattributed: int = 0
+    # The star history's daily counts (tests/fakegithub/stars.py), generated on first use and
+    # kept in step with `stars` - unattributed by every mutation.
+    star_days: dict[date, int] | None = None
+    # GitHub shows this repository's star history to its admins only: 403 for everyone else.
+    private_history: bool = False
 
 
 @dataclass

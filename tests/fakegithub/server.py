@@ -21,6 +21,7 @@ from tests.fakegithub.answers import (
     graphql_answer,
     rate_limit_answer,
 )
+from tests.fakegithub.stars import history_answer
 from tests.fakegithub.state import FakeAccount, FakeRepo, FakeState, RequestRecord
 
 _LOGGED_HEADERS = (
@@ -193,8 +194,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if repo is None:
                     return Response(404, render.not_found())
                 return Response(200, dict(repo.languages), conditional=True)
+            case ["repos", owner, name, "stargazers", "history"]:
+                moved = self._moved_repo(owner, name, "/stargazers/history", query)
+                return moved or history_answer(state, state.repo(owner, name), params, api)
             case ["repositories", ident] if ident.isdigit():
                 return self._repo(state.repos_by_id.get(int(ident)), api)
+            case ["repositories", ident, "stargazers", "history"] if ident.isdigit():
+                return history_answer(state, state.repos_by_id.get(int(ident)), params, api)
             case ["repositories", ident, "languages"] if ident.isdigit():
                 repo = state.repos_by_id.get(int(ident))
                 if repo is None:
@@ -240,7 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers={"Location": location},
         )
 
-    def _moved_repo(self, owner: str, name: str, suffix: str) -> Response | None:
+    def _moved_repo(self, owner: str, name: str, suffix: str, query: str = "") -> Response | None:
         state = self.server.state
         if owner.lower() in state.accounts or owner.lower() not in state.renamed:
             return None
@@ -248,7 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
         repo = account.repos.get(name.lower()) if account else None
         if repo is None:
             return None
-        return self._moved(owner, f"/repositories/{repo.id}{suffix}")
+        return self._moved(owner, f"/repositories/{repo.id}{suffix}", query)
 
     def _repo_list(self, account: FakeAccount | None, params: dict[str, str], api: str) -> Response:
         if account is None:

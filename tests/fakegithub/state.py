@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from tests.fakegithub.records import (
@@ -265,9 +266,28 @@ class FakeState(Traffic):
         return self.clock
 
     def bump_stars(self, owner: str, name: str, by: int = 1) -> FakeRepo:
+        """New stars land on today in the star history; an unstar takes a random earlier
+        star out of its week, as GitHub's history counts only stars that still exist."""
+        # stars.py builds HTTP answers, and answers.py imports this module: import it late.
+        from tests.fakegithub.stars import star_days
+
         with self.lock:
             repo = self._must_repo(owner, name)
+            star_days(self, repo)  # the history as it was, so only the change lands on today
             repo.stars = max(repo.stars + by, 0)
+            repo.unattributed = min(repo.unattributed, repo.stars)
+            star_days(self, repo)
+            repo.updated_at = self.tick()
+            return repo
+
+    def set_star_days(self, owner: str, name: str, days: Mapping[date, int]) -> FakeRepo:
+        """An exact star history ({day: stars}); the star count becomes its sum (plus the
+        repository's `unattributed`)."""
+        from tests.fakegithub.stars import set_star_days
+
+        with self.lock:
+            repo = self._must_repo(owner, name)
+            set_star_days(self, repo, days)
             repo.updated_at = self.tick()
             return repo
 

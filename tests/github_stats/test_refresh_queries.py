@@ -48,7 +48,7 @@ def test_a_warm_refresh_with_nothing_changed_is_five_queries(
         account_refresh(account=account, client=github_client)
 
 
-def test_a_warm_refresh_with_changes_is_seven_queries(
+def test_a_warm_refresh_with_changes_is_nine_queries(
     fake_github, github_client, django_assert_num_queries
 ):
     fake_github.state.add_user("alice", repos=25)
@@ -57,9 +57,10 @@ def test_a_warm_refresh_with_changes_is_seven_queries(
     fake_github.state.bump_stars("alice", names[0])
     fake_github.state.delete_repo("alice", names[1])
     account = GitHubAccount.objects.get()
-    # stored repositories, savepoint, account upsert, repository upsert, delete of the gone
-    # one, snapshot upsert, release savepoint
-    with django_assert_num_queries(7):
+    # stored repositories, savepoint, account upsert, repository upsert, the gone one's delete
+    # (its ids, its star history's delete, its own delete: Django cascades), snapshot upsert,
+    # release savepoint
+    with django_assert_num_queries(9):
         account_refresh(account=account, client=github_client)
 
 

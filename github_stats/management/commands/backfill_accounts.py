@@ -1,4 +1,5 @@
 """manage.py backfill_accounts LOGIN [LOGIN ...] [--file F] [--stale] [--track-for EMAIL]
+                             [--star-history [--star-history-budget N]]
 
 Refreshes accounts now, in this process: no Celery worker needs to run. Each refresh is the
 account's RefreshJob (services/jobs.py refresh_run_now), so an account already being refreshed by a
@@ -6,6 +7,12 @@ worker is reported, not fetched twice. One line per account, then a summary. Exi
 every account was refreshed, 1 otherwise. It never waits for a rate limit to reset: it reports
 the reset time and stops, leaving that job parked for the scheduler. Accounts hidden by moderation
 are skipped (not a failure).
+
+--star-history also fills in each refreshed account's star history here and now (the same fill a
+worker runs after a refresh: services/star_history.py), up to --star-history-budget requests per
+account. Alone, without logins, it fills in every stored account that still lacks some, most
+tracked first, without refreshing them: the upgrade path for accounts stored before star history
+existed (the scheduler's normal refreshes do the same over time).
 """
 
 from __future__ import annotations
@@ -18,14 +25,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.models import User
 from github_stats.exceptions import AccountHidden, QuotaReserved
 from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubNotFound, InvalidLogin, RateLimited
 from github_stats.github.quota import quota_get
-from github_stats.models import GitHubAccount, JobStatus
+from github_stats.models import GitHubAccount, JobStatus, Repository
 from github_stats.services.jobs import refresh_run_now
+from github_stats.services.star_history import FillResult, star_history_fill
 from github_stats.services.tracking import tracking_add
 
 OK = "ok"
@@ -62,17 +71,43 @@ class Command(BaseCommand):
         parser.add_argument(
             "--track-for", metavar="EMAIL", help="add every refreshed account to this watchlist"
         )
+        parser.add_argument(
+            "--star-history",
+            action="store_true",
+            help="fill in star history too; alone: every stored account that lacks some",
+        )
+        parser.add_argument(
+            "--star-history-budget",
+            type=int,
+            default=None,
+            metavar="N",
+            help="GitHub requests per account for star history (default STAR_HISTORY_BUDGET)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user(options["track_for"])
+        self.star_history = options["star_history"]
+        self.star_history_budget = options["star_history_budget"]
+        if self.star_history_budget is not None and self.star_history_budget < 1:
+            raise CommandError("--star-history-budget must be at least 1.")
         targets = self._targets(options["logins"], options["file"], stale=options["stale"])
+        fill_only = not targets and self.star_history
+        if fill_only:
+            targets = self._lacking_star_history()
+            if not targets:
+                self.stdout.write("Every stored account has its star history.")
+                return
         if not targets:
-            raise CommandError("Name at least one LOGIN, or use --file or --stale.")
+            raise CommandError("Name at least one LOGIN, or use --file, --stale or --star-history.")
         counts: Counter[str] = Counter()
         client = GitHubClient(may_sleep=False)
         total = len(targets)
         for index, target in enumerate(targets, start=1):
-            outcome, line = self._refresh(target, client, user)
+            if fill_only:
+                assert target.account is not None
+                outcome, line = self._fill(target.account, client)
+            else:
+                outcome, line = self._refresh(target, client, user)
             counts[outcome] += 1
             style = self.style.SUCCESS if outcome in (OK, HIDDEN) else self.style.ERROR
             self.stdout.write(style(f"[{index}/{total}] {target.label}: {line}"))
@@ -148,6 +183,12 @@ class Command(BaseCommand):
         if user is not None:
             tracking_add(user=user, account=result.account)
         stats = result.stats
+        filled = ""
+        if self.star_history:
+            outcome, filled = self._fill(result.account, client)
+            if outcome != OK:
+                return outcome, filled
+            filled = f"; {filled}"
         renamed = (
             f" (now {result.account.login})"
             if result.account.login.lower() != target.label.lower()
@@ -158,7 +199,34 @@ class Command(BaseCommand):
             f"({result.repositories_written} written, {result.repositories_removed} removed), "
             f"{stats.requests} GitHub requests, {stats.quota_requests} counted against the quota"
             + (f", {stats.graphql_points} GraphQL points" if stats.graphql_points else "")
+            + filled
         )
+
+    def _fill(self, account: GitHubAccount, client: GitHubClient) -> tuple[str, str]:
+        result = star_history_fill(
+            account_id=account.pk, client=client, budget=self.star_history_budget
+        )
+        if not result.ran:
+            return BUSY, "skipped: its star history is being fetched elsewhere"
+        line = _fill_line(result)
+        if result.rate_limited_until is not None:
+            until = f"{result.rate_limited_until:%Y-%m-%d %H:%M:%S}"
+            return RATE_LIMITED, f"{line}; rate limited until {until} UTC; stopping here"
+        return OK, line
+
+    def _lacking_star_history(self) -> list[_Target]:
+        """Visible accounts with a starred repository whose history was never fetched, most
+        tracked first (then stalest): who waits for it most gets it first. One query."""
+        lacking = Repository.objects.filter(
+            owner=OuterRef("pk"), stars__gt=0, star_history__isnull=True
+        )
+        accounts = (
+            GitHubAccount.objects.visible()
+            .filter(Exists(lacking))
+            .annotate(trackers=Count("trackings"))
+            .order_by("-trackers", "fetched_at", "pk")
+        )
+        return [_Target(label=a.login, account=a) for a in accounts.only("pk", "login")]
 
     def _summary(self, counts: Counter[str], client: GitHubClient) -> str:
         order = (OK, NOT_FOUND, INVALID, RATE_LIMITED, FAILED, BUSY, HIDDEN, NOT_ATTEMPTED)
@@ -176,3 +244,16 @@ class Command(BaseCommand):
             f"Summary: {parts}. {client.stats.requests} GitHub requests "
             f"({client.stats.quota_requests} counted). {quota}."
         )
+
+
+def _fill_line(result: FillResult) -> str:
+    failed = (
+        f", {len(result.repositories_failed)} refused by GitHub"
+        if result.repositories_failed
+        else ""
+    )
+    later = f", {result.left_for_later} left for later" if result.left_for_later else ""
+    return (
+        f"star history of {result.repositories_fetched} repositories fetched "
+        f"({result.requests} requests, {result.quota_requests} counted){failed}{later}"
+    )
