@@ -45,10 +45,10 @@ def main() -> int:
     from django.core.cache import cache
     from django.core.management import call_command
 
+    from bench.quota_star_history import star_history_report
     from github_stats.github.client import GitHubClient
     from github_stats.models import GitHubAccount, Repository
     from github_stats.services.refresh import account_refresh
-    from bench.quota_star_history import star_history_report
     from tests.fakegithub import FakeGitHub
 
     call_command("migrate", verbosity=0)

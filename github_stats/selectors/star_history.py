@@ -9,7 +9,7 @@ stars is a point with nothing gained), weeks start on Sunday as GitHub's do, mon
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -91,7 +91,7 @@ def repository_star_history(
     now: datetime | None = None,
 ) -> StarSeries:
     """One repository's series. One query (its history and its owner's fill state)."""
-    row = (
+    row: Mapping[str, Any] = (
         Repository.objects.filter(pk=repository.pk)
         .values(
             "star_history__weeks",
@@ -135,7 +135,7 @@ def repositories_star_history(
         "owner__star_history__pending_since",
     )
     now = now or timezone.now()
-    found = {row["pk"]: row for row in rows}
+    found: dict[int, Mapping[str, Any]] = {row["pk"]: row for row in rows}
     return {
         pk: _repository_series(
             found.get(pk, {}), stars=count, interval=interval, start=start, end=end, now=now
@@ -204,7 +204,7 @@ def _pending(pending_since: datetime | None, now: datetime) -> bool:
 
 
 def _repository_series(
-    row: dict[str, Any],
+    row: Mapping[str, Any],
     *,
     stars: int,
     interval: Interval,

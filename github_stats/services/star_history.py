@@ -24,7 +24,6 @@ account's sum (one read, one upsert) and the account's new cache version.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -44,6 +43,7 @@ from github_stats.models import (
     AccountStarHistory,
     GitHubAccount,
     Repository,
+    RepositoryQuerySet,
     StarHistory,
     weeks_daily,
     weeks_pack,
@@ -167,7 +167,7 @@ def _allowed_requests(*, budget: int | None, requested_by_id: int | None) -> int
     return max(allowed, 0)
 
 
-def _wanted_repositories(account_id: int, *, now: datetime) -> Iterable[Repository]:
+def _wanted_repositories(account_id: int, *, now: datetime) -> RepositoryQuerySet:
     """Starred repositories whose history is missing, unfinished, behind their star count or
     due for a re-check, and not backing off after a failure; or unstarred ones that still have
     a history to drop."""
