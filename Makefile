@@ -58,10 +58,11 @@ demo: export GITHUB_API_URL = http://127.0.0.1:$(FAKE_GITHUB_PORT)
 demo: export DJANGO_DEBUG = 0
 demo: migrate  ## like run, but against a fake GitHub on loopback (no network needed)
 	@$(BIN)/python -m tests.fakegithub --port $(FAKE_GITHUB_PORT) --user alice:120 \
-	    --org acme-org:300 --hostile mallory --missing nobody & FAKE=$$!; \
+	    --org acme-org:300 --hostile mallory --missing nobody --core-limit 50000 & FAKE=$$!; \
 	trap 'kill $$FAKE 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m tests.fakegithub.wait $(FAKE_GITHUB_PORT) && \
-	$(BIN)/python manage.py backfill_accounts alice acme-org mallory && \
+	$(BIN)/python manage.py backfill_accounts alice acme-org mallory \
+	    --star-history --star-history-budget 5000 && \
 	$(BIN)/python manage.py demo_history alice acme-org && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

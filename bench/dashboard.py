@@ -43,7 +43,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard_seed import ACCOUNT, WATCHED, choose_stores, seed  # noqa: E402
+from bench.dashboard_seed import (  # noqa: E402
+    ACCOUNT,
+    STAR_REPOSITORY,
+    WATCHED,
+    choose_stores,
+    seed,
+)
 from bench.harness import free_port, percentile, start_gunicorn, stop_gunicorn  # noqa: E402
 
 SETTINGS = "bench.bench_settings"
@@ -188,6 +194,7 @@ def main() -> int:
         (f"cached watchlist ({WATCHED})", port, "/watchlist/"),
         ("watchlist after a refresh", port, "/bench/after-refresh/watchlist/watched-00"),
         ("watchlist, a new visitor", port, f"{NEW_VISITOR}/watchlist/"),
+        ("cached repository (10 y stars)", port, f"/r/{ACCOUNT}/{STAR_REPOSITORY}"),
         ("bare signed-in view", port, "/bench/bare/"),
     ]
     results: list[Result] = []
@@ -227,7 +234,8 @@ def main() -> int:
     print(f"Stores: {stores.description}; settings {SETTINGS} (DEBUG off)")
     print(
         f"Seeded: {ACCOUNT} with {counts['repositories']} repositories, "
-        f"{counts['snapshots']} snapshots in all; a user watching {counts['watched']} accounts"
+        f"{counts['snapshots']} snapshots in all; a user watching {counts['watched']} accounts; "
+        f"{STAR_REPOSITORY} with {counts['star_weeks']} weeks of daily star history"
     )
     print()
     print(f"{'endpoint':32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'÷ bare':>7}")
@@ -238,7 +246,15 @@ def main() -> int:
             f"{result.percentile_ms(95):8.1f} {result.errors:7d} {ratio:7.2f}"
         )
     print()
-    targets = (TARGET_CACHED, TARGET_UNCACHED, TARGET_UNCACHED, None, TARGET_UNCACHED, None)
+    targets = (
+        TARGET_CACHED,
+        TARGET_UNCACHED,
+        TARGET_UNCACHED,
+        None,
+        TARGET_UNCACHED,
+        None,
+        TARGET_CACHED,
+    )
     for result, target in zip(results[:-1], targets, strict=True):
         if target is None:
             continue

@@ -8,7 +8,8 @@ import os
 import random
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from bench.harness import database_recreate, signed_in_session, url_with_path
@@ -17,6 +18,9 @@ ACCOUNT = "bench-org"
 REPOSITORIES = 500
 HISTORY_DAYS = 365
 WATCHED = 50
+# A repository with ten years of daily star history (its page is benchmarked cached).
+STAR_REPOSITORY = "repo-001"
+STAR_HISTORY_DAYS = 3650
 
 
 # --- Stores ---------------------------------------------------------------------------------
@@ -72,7 +76,14 @@ def seed() -> tuple[str, dict[str, int]]:
     from django.utils import timezone
 
     from accounts.models import User
-    from github_stats.models import AccountSnapshot, GitHubAccount, Repository, Tracking, today_utc
+    from github_stats.models import (
+        AccountSnapshot,
+        GitHubAccount,
+        Repository,
+        StarHistory,
+        Tracking,
+        today_utc,
+    )
     from github_stats.services.refresh_rows import RepositorySums
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -134,6 +145,7 @@ def seed() -> tuple[str, dict[str, int]]:
         language_bytes=sums.language_bytes,
         language_repos=sums.language_repos,
     )
+    stars_repository(org, today=today, now=now, rng=rng)
     watched = GitHubAccount.objects.bulk_create(
         GitHubAccount(
             github_id=100 + i,
@@ -159,5 +171,29 @@ def seed() -> tuple[str, dict[str, int]]:
         "repositories": Repository.objects.count(),
         "snapshots": AccountSnapshot.objects.count(),
         "watched": Tracking.objects.filter(user=user).count(),
+        "star_weeks": len(StarHistory.objects.get(repository__name=STAR_REPOSITORY).weeks),
     }
     return session_key, counts
+
+
+def stars_repository(org: Any, *, today: date, now: datetime, rng: random.Random) -> None:
+    """STAR_REPOSITORY's whole life, a day at a time for ten years, stored as the fill stores
+    it, and the organisation's sum."""
+    from github_stats.models import Repository, StarHistory, weeks_pack
+    from github_stats.services.star_history import account_star_history_sum
+
+    days = {today - timedelta(days=d): rng.randint(1, 40) for d in range(STAR_HISTORY_DAYS)}
+    total = sum(days.values())
+    repository = Repository.objects.get(owner=org, name=STAR_REPOSITORY)
+    Repository.objects.filter(pk=repository.pk).update(
+        stars=total, created_at=now - timedelta(days=STAR_HISTORY_DAYS)
+    )
+    StarHistory.objects.create(
+        repository=repository,
+        weeks=weeks_pack(days),
+        attributed=total,
+        stars_at_fetch=total,
+        complete=True,
+        fetched_at=now,
+    )
+    account_star_history_sum(account=org, now=now)

@@ -3,10 +3,10 @@ GET /api/v1/accounts/{login} show beside the repository table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from django.utils import timezone
 from pydantic import Field
@@ -76,11 +76,17 @@ class HistoryPoint:
     total_forks: int
 
 
+# Every column of a point, in order: the export's header and the read's columns.
+HISTORY_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(HistoryPoint))
+# Rows per fetch of an export's cursor: memory bounded by this, not by the years of history.
+HISTORY_CHUNK = 250
+
+
 @dataclass(frozen=True)
 class History:
-    """Daily snapshots over the last `days` days, oldest first."""
+    """Daily snapshots over the last `days` days (None: every day we have), oldest first."""
 
-    days: int
+    days: int | None
     points: Annotated[list[HistoryPoint], Field(description="One per day we have, oldest first.")]
 
     def series(self, metric: Metric, label: str) -> Series:
@@ -89,7 +95,9 @@ class History:
     def values(self, metric: Metric) -> list[int]:
         return [getattr(p, metric) for p in self.points]
 
-    def since(self, days: int, *, today: date) -> History:
+    def since(self, days: int | None, *, today: date) -> History:
+        if days is None:
+            return History(days=None, points=self.points)
         first = today - timedelta(days=days)
         return History(days=days, points=[p for p in self.points if p.date >= first])
 
@@ -105,18 +113,24 @@ class Dashboard:
 
 
 def account_dashboard(
-    *, account: GitHubAccount, history_days: int = DEFAULT_HISTORY_DAYS, now: datetime | None = None
+    *,
+    account: GitHubAccount,
+    history_days: int | None = DEFAULT_HISTORY_DAYS,
+    now: datetime | None = None,
 ) -> Dashboard:
-    """Profile, figure cards, languages and `history_days` of history. 1 query (the
-    snapshots): the rest is on the account row."""
+    """Profile, figure cards, languages and `history_days` of history (None: every day we
+    have). 1 query (the snapshots): the rest is on the account row."""
     now = now or timezone.now()
-    days = history_days if history_days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
-    snapshots = accounts_history(account_ids=[account.pk], days=max(days, FIGURE_DAYS), now=now)
+    days = history_days
+    if days is not None and days not in HISTORY_RANGES:
+        days = DEFAULT_HISTORY_DAYS
+    reach = None if days is None else max(days, FIGURE_DAYS)
+    snapshots = accounts_history(account_ids=[account.pk], days=reach, now=now)
     return dashboard_of(account=account, history=snapshots[account.pk], days=days, now=now)
 
 
 def dashboard_of(
-    *, account: GitHubAccount, history: History, days: int, now: datetime
+    *, account: GitHubAccount, history: History, days: int | None, now: datetime
 ) -> Dashboard:
     """The dashboard from a history already read (reaching back `days` and FIGURE_DAYS)."""
     today = today_utc(now)
@@ -157,28 +171,37 @@ def account_languages(*, account: GitHubAccount) -> Languages:
 
 
 def accounts_history(
-    *, account_ids: Iterable[int], days: int, now: datetime | None = None
+    *, account_ids: Iterable[int], days: int | None, now: datetime | None = None
 ) -> dict[int, History]:
-    """History for many accounts in one query (the dashboard's, the API's, compare's charts)."""
+    """History for many accounts in one query (the dashboard's, the API's, compare's charts);
+    `days` back from today, or (None) every day we have."""
     ids = list(account_ids)
-    since = today_utc(now) - timedelta(days=days)
     points: dict[int, list[HistoryPoint]] = {pk: [] for pk in ids}
-    rows = (
-        AccountSnapshot.objects.filter(account_id__in=ids, date__gte=since)
-        .order_by("account_id", "date")
-        .values_list(
-            "account_id",
-            "date",
-            "followers",
-            "following",
-            "public_repos",
-            "total_stars",
-            "total_forks",
-        )
-    )
-    for account_id, day, followers, following, repos, stars, forks in rows:
+    for account_id, day, followers, following, repos, stars, forks in _snapshot_rows(
+        ids, days=days, now=now
+    ):
         points[account_id].append(HistoryPoint(day, followers, following, repos, stars, forks))
     return {pk: History(days=days, points=pts) for pk, pts in points.items()}
+
+
+def account_history_rows(
+    *, account: GitHubAccount, days: int | None, now: datetime | None = None
+) -> Iterator[HistoryPoint]:
+    """The account's daily points, oldest first, over `days` days as the dashboard counts
+    them (None: every day we have), read in chunks: the exports' reader, constant in memory
+    for ten years of days. 1 query (a server-side cursor on PostgreSQL)."""
+    rows = _snapshot_rows([account.pk], days=days, now=now).iterator(chunk_size=HISTORY_CHUNK)
+    for _, day, followers, following, repos, stars, forks in rows:
+        yield HistoryPoint(day, followers, following, repos, stars, forks)
+
+
+def _snapshot_rows(ids: list[int], *, days: int | None, now: datetime | None) -> Any:
+    """The snapshot columns a HistoryPoint holds, per account and oldest first; `days` back
+    from today (UTC), or all of them."""
+    snapshots = AccountSnapshot.objects.filter(account_id__in=ids)
+    if days is not None:
+        snapshots = snapshots.filter(date__gte=today_utc(now) - timedelta(days=days))
+    return snapshots.order_by("account_id", "date").values_list("account_id", *HISTORY_COLUMNS)
 
 
 _Day = date

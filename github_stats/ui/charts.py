@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from github_stats.ui.contrast import outline_classes
 from github_stats.ui.formatting import compact_number
 from github_stats.ui.languages import LANGUAGE_COLORS, OTHER_LABEL, LanguageShare
 
 PALETTE_SIZE = 8
 EMPTY_HISTORY = "No history yet: a point is added every day the account is refreshed."
+# A chart whose every line is one day long is a lone dot: it says why, on the chart itself.
+ONE_DAY_SO_FAR = "One day so far: a point is added every day the account is refreshed."
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,18 @@ class LineChart:
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     lines: list[Line]
+    # Shown on the chart (and read in its desc) when it is empty or a lone dot: why it is.
+    note: str = ""
 
     @property
     def empty(self) -> bool:
         return not self.lines
+
+    @property
+    def note_lines(self) -> tuple[str, str]:
+        """The note in two lines that fit the chart's width: what, then why."""
+        head, _, why = self.note.partition(": ")
+        return (f"{head}:" if why else head), (why[:1].upper() + why[1:] if why else "")
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,8 @@ class Sparkline:
 
 @dataclass(frozen=True)
 class Swatch:
-    """How a language is coloured: GitHub's colour as a fill, else a palette or "other" class."""
+    """How a language is coloured: GitHub's colour as a fill (with the outline classes it needs
+    for contrast, ui/contrast.py), else a palette or "other" class."""
 
     fill: str = ""
     css_class: str = ""
@@ -142,18 +154,24 @@ def line_chart(
     width: int = 360,
     height: int = 180,
     log: bool = False,
+    empty_note: str = EMPTY_HISTORY,
+    one_point_note: str = ONE_DAY_SO_FAR,
 ) -> LineChart:
     """A line chart with a y axis on round numbers, date ticks and an area under a single line.
     `chart_id` must be unique on the page (it names the <title>/<desc> for aria-labelledby).
     `log`: a logarithmic y axis on powers of ten, so 49 and 30,000 both show their shape; a
-    count below 1 sits on the floor (1)."""
+    count below 1 sits on the floor (1). A chart without points says `empty_note`, one whose
+    lines are all a single day (a lone dot) says `one_point_note`: "What: why"."""
     left, right_margin, top, bottom = 44, 14, 12, 26
     plot_w, plot_h = width - left - right_margin, height - top - bottom
     points = [p for s in series for p in s.points]
+    one_day = bool(points) and len({d for d, _ in points}) == 1
+    note = empty_note if not points else one_point_note if one_day else ""
+    summary = " ".join(_series_summary(s) for s in series) if points else ""
     chart = LineChart(
         id=_safe_id(chart_id),
         title=title,
-        desc=" ".join(_series_summary(s) for s in series) if points else EMPTY_HISTORY,
+        desc=" ".join(part for part in (summary, note) if part),
         width=width,
         height=height,
         left=left,
@@ -162,6 +180,7 @@ def line_chart(
         y_ticks=[],
         x_ticks=[],
         lines=[],
+        note=note,
     )
     if not points:
         return chart
@@ -306,7 +325,8 @@ def language_swatch(name: str, index: int) -> Swatch:
         return Swatch(css_class="lang-other")
     color = LANGUAGE_COLORS.get(name)
     if color:
-        return Swatch(fill=color)
+        # GitHub's colour may be too faint on one theme's background: outlined there.
+        return Swatch(fill=color, css_class=outline_classes(color=color))
     return Swatch(css_class=f"chart-fill-{index % PALETTE_SIZE + 1}")
 
 

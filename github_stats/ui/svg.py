@@ -32,12 +32,18 @@ def line_chart_svg(chart: LineChart) -> str:
         f'<title id="{i}-title">{_text(chart.title)}</title>'
         f'<desc id="{i}-desc">{_text(chart.desc)}</desc>'
     ]
+    what, why = chart.note_lines
     if chart.empty:
         parts.append(
             f'<rect class="chart-frame" x="0.5" y="0.5" width="{chart.width - 1}" '
-            f'height="{chart.height - 1}" rx="6"/><text class="chart-empty" x="50%" y="50%" '
-            'text-anchor="middle">No data yet</text></svg>'
+            f'height="{chart.height - 1}" rx="6"/><text class="chart-empty" x="50%" y="44%" '
+            f'text-anchor="middle">{_text(what or "No data yet")}</text>'
         )
+        if why:
+            parts.append(
+                f'<text class="chart-note" x="50%" y="58%" text-anchor="middle">{_text(why)}</text>'
+            )
+        parts.append("</svg>")
         return "".join(parts)
     for tick in chart.y_ticks:
         parts.append(
@@ -63,6 +69,18 @@ def line_chart_svg(chart: LineChart) -> str:
             f'<circle class="chart-dot chart-fill-{line.slot}" cx="{line.dot_x}" '
             f'cy="{line.dot_y}" r="3.5"><title>{_text(line.dot_title)}</title></circle>'
         )
+    if chart.note:
+        # A lone dot: what it is and why, above it (the dot sits in the middle of its axis).
+        middle = (chart.left + chart.right) // 2
+        parts.append(
+            f'<text class="chart-note chart-note-head" x="{middle}" y="24" '
+            f'text-anchor="middle">{_text(what)}</text>'
+        )
+        if why:
+            parts.append(
+                f'<text class="chart-note" x="{middle}" y="38" text-anchor="middle">'
+                f"{_text(why)}</text>"
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -99,7 +117,8 @@ def language_bar_html(bar: LanguageBar) -> str:
     )
     legend = []
     for share, swatch, x, width in bar.rows:
-        paint = f'fill="{_text(swatch.fill)}"' if swatch.fill else f'class="{swatch.css_class}"'
+        fill = f'fill="{_text(swatch.fill)}"' if swatch.fill else ""
+        paint = " ".join(filter(None, [fill, swatch.css_class and f'class="{swatch.css_class}"']))
         name, percent = _text(share.name), f"{share.share:.1%}"
         parts.append(
             f'<rect {paint} x="{x}" y="0" width="{width}" height="{bar.height}">'

@@ -8,6 +8,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, snapshots_for
@@ -41,4 +42,14 @@ def stored_data(db):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_honours_its_schema(case, tokens, stored_data, wsgi_in_test_transaction):
-    case.call_and_validate(headers={"Authorization": f"Bearer {tokens.access}"})
+    # A star-history window's `from` on or before its `to` (and at most 20 years apart) relates
+    # two parameters, which OpenAPI cannot say: a generated pair may break it and get its
+    # documented 422. Only such a pair skips "schema-valid data is accepted"; every other
+    # check (no 5xx, documented statuses, response bodies) runs on it too.
+    query = case.query or {}
+    windowed = case.path.endswith(("/stars", "/compare/repos"))
+    both_ends = windowed and "from" in query and "to" in query
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {tokens.access}"},
+        excluded_checks=[positive_data_acceptance] if both_ends else None,
+    )

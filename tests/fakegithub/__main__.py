@@ -1,5 +1,5 @@
 """`python -m tests.fakegithub --port 8765 [--seed demo] [--user alice:120] [--org acme:300]
-[--missing nobody]`
+[--missing nobody] [--core-limit 5000]`
 
 Serves until interrupted. Any other login is generated on first request (deterministic by
 login; logins ending in "-org" are organisations), so the app can be demonstrated offline with
@@ -45,12 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-autocreate", action="store_true", help="unknown logins are 404")
     parser.add_argument("--missing", action="append", default=[], metavar="PREFIX",
                         help="logins starting with PREFIX are 404 (the demo: nobody)")  # fmt: skip
+    parser.add_argument("--core-limit", type=int, default=5000, metavar="N",
+                        help="core requests an hour (the demo backfills star history)")  # fmt: skip
     args = parser.parse_args(argv)
 
     render.AVATARS_FROM_SELF = True  # a demo must not fetch pictures from the internet
     state = FakeState(
         seed=args.seed, autocreate=not args.no_autocreate, missing=tuple(args.missing)
     )
+    state.limits["core"] = args.core_limit
     for login, repos in args.user:
         _full_profile(state.add_user(login, repos=repos))
     for login, repos in args.org:

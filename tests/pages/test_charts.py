@@ -8,6 +8,8 @@ import pytest
 from django.template import Context, Template
 
 from github_stats.ui.charts import (
+    EMPTY_HISTORY,
+    ONE_DAY_SO_FAR,
     Series,
     language_bar,
     line_chart,
@@ -106,11 +108,29 @@ def test_a_single_line_gets_an_area_and_several_do_not():
 
 def test_line_chart_with_one_point_and_with_none():
     one = _line(chart_id="a", title="t", series=[Series("Stars", _days([4]))])
-    assert _parse(one).find(f"{SVG}circle/{SVG}title").text == "Stars: 4 on Jan 01, 2026"
+    root = _parse(one)
+    assert root.find(f"{SVG}circle/{SVG}title").text == "Stars: 4 on Jan 01, 2026"
+    # A lone dot says why, on the chart and to screen readers.
+    shown = [text.text for text in root.iter(f"{SVG}text") if "chart-note" in text.get("class")]
+    assert shown == ["One day so far:", "A point is added every day the account is refreshed."]
+    assert root.find(f"{SVG}desc").text.endswith(ONE_DAY_SO_FAR)
     empty = _line(chart_id="b", title="t", series=[Series("Stars", [])])
-    _parse(empty)
-    assert "No data yet" in empty
-    assert "No history yet" in empty
+    texts = [text.text for text in _parse(empty).iter(f"{SVG}text")]
+    assert texts == ["No history yet:", "A point is added every day the account is refreshed."]
+    assert EMPTY_HISTORY in empty  # the desc
+
+
+def test_a_lone_dot_says_the_reason_it_is_given():
+    chart = line_chart(
+        chart_id="a",
+        title="t",
+        series=[Series("Repositories", _days([1]))],
+        one_point_note="One day so far: the first repository was created today.",
+    )
+    assert chart.note_lines == ("One day so far:", "The first repository was created today.")
+    two_days = [Series("Stars", _days([1, 2]))]
+    assert line_chart(chart_id="b", title="t", series=two_days).note == ""
+    assert "chart-note" not in _line(chart_id="c", title="t", series=two_days)
 
 
 def test_line_chart_escapes_github_strings():

@@ -29,8 +29,8 @@ def repo():
 def test_repository_page_shows_figures_languages_topics_and_links(
     client_logged_in, repo, django_assert_num_queries
 ):
-    # the user, the owner, the repository
-    with django_assert_num_queries(3):
+    # the user, the owner (with whether I track it), the repository, its star history
+    with django_assert_num_queries(4):
         response = client_logged_in.get("/r/acme/Rocket")
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()

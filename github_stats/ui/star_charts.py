@@ -1,0 +1,353 @@
+"""The geometry of a repository's star-history chart: its stars gained per bucket (bars) and its
+cumulative stars (a line) on one date axis, its biggest buckets marked. The compare page's lines
+are in ui/star_compare_charts.py.
+
+Pure functions from plain data to plain data, like ui/charts.py (whose scales and ticks they
+reuse): every coordinate is a formatted string, every text is plain text that the drawing
+(templates/github_stats/includes/star_chart.svg, autoescaped) escapes. Colours are CSS classes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Protocol
+
+from github_stats.ui.charts import (
+    Tick,
+    log_domain,
+    nice_domain,
+)
+from github_stats.ui.formatting import compact_number
+
+BIGGEST = 3
+# A cumulative line that grows this many times within the range reads better on a log axis:
+# on a linear one its first years lie flat on the floor. Only for big repositories: a line
+# from 1 to 60 stars is read fine as counts.
+LOG_SPREAD = 50
+LOG_MIN_TOTAL = 1_000
+
+
+class Bucket(Protocol):
+    """A StarPoint (selectors/star_history.py): ui/ may not import the selectors."""
+
+    @property
+    def date(self) -> date: ...
+    @property
+    def gained(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class BucketMark:
+    """One bucket drawn: its bar (height "0": nothing gained) and its point on the line, with
+    the exact numbers in `title` (the drawing's <title>, shown on hover)."""
+
+    bar_x: str
+    bar_y: str
+    bar_width: str
+    bar_height: str
+    point_x: str
+    point_y: str
+    hit_x: str  # the bucket's whole column, for hovering a bucket with nothing gained
+    hit_width: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Biggest:
+    """One of the biggest buckets: its rank (1 is the biggest), its words, its marker."""
+
+    rank: int
+    day: date
+    label: str  # "Week of Mar 3, 2019"
+    gained: int
+    gained_text: str  # "+1,234"
+    x: str
+    y: str
+
+
+@dataclass(frozen=True)
+class StarChart:
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    plot_height: str
+    baseline: str
+    y_ticks: list[Tick]  # the cumulative line's axis, on the left
+    bar_ticks: list[Tick]  # stars gained per bucket, on the right
+    x_ticks: list[Tick]
+    buckets: list[BucketMark]
+    # Every bar in one path: ten years are 520 bars, and a page carries them all.
+    bars: str
+    line: str
+    area: str
+    biggest: list[Biggest]
+    log: bool
+    interval: str
+    note: str  # why the chart looks as it does, when it needs saying ("" otherwise)
+
+    @property
+    def empty(self) -> bool:
+        return not self.buckets
+
+
+def bucket_label(day: date, interval: str) -> str:
+    if interval == "week":
+        return f"Week of {day:%b} {day.day}, {day:%Y}"
+    if interval == "month":
+        return f"{day:%B %Y}"
+    return f"{day:%b} {day.day}, {day:%Y}"
+
+
+def biggest_buckets(points: Sequence[Bucket], *, count: int = BIGGEST) -> list[Bucket]:
+    """The buckets that gained the most stars, most first (the earlier of a tie first)."""
+    gained = [point for point in points if point.gained > 0]
+    return sorted(gained, key=lambda point: (-point.gained, point.date))[:count]
+
+
+def wants_log(points: Sequence[Bucket]) -> bool:
+    """The "auto" scale: log when the cumulative line spans LOG_SPREAD times or more and ends
+    at LOG_MIN_TOTAL stars or more."""
+    if len(points) < 2:
+        return False
+    low, high = max(points[0].total, 1), points[-1].total
+    return high >= LOG_MIN_TOTAL and high >= LOG_SPREAD * low
+
+
+def star_chart(
+    *,
+    chart_id: str,
+    title: str,
+    points: Sequence[Bucket],
+    interval: str,
+    log: bool = False,
+    width: int = 720,
+    height: int = 300,
+) -> StarChart:
+    """Bars of the stars gained per bucket (in the lower part of the plot, their own axis on
+    the right) under the cumulative line (the axis on the left, linear or log), one date axis,
+    the BIGGEST buckets marked with their rank."""
+    left, right_margin, top, bottom = 52, 44, 20, 26
+    plot_w, plot_h = width - left - right_margin, height - top - bottom
+    base = top + plot_h
+    empty = StarChart(
+        id=safe_id(chart_id),
+        title=title,
+        desc=_desc(points, interval),
+        width=width,
+        height=height,
+        left=left,
+        right=width - right_margin,
+        top=top,
+        plot_height=fmt(plot_h),
+        baseline=fmt(base),
+        y_ticks=[],
+        bar_ticks=[],
+        x_ticks=[],
+        buckets=[],
+        bars="",
+        line="",
+        area="",
+        biggest=[],
+        log=log,
+        interval=interval,
+        note=_note(points, interval),
+    )
+    if not points:
+        return empty
+    first, last = points[0].date, points[-1].date
+    span = (last - first).days
+    # Half a bucket of room at each end, so the first and last bars are whole.
+    band = plot_w / len(points)
+
+    def x_of(day: date) -> float:
+        if span == 0:
+            return left + plot_w / 2
+        return left + band / 2 + (plot_w - band) * (day - first).days / span
+
+    y_of, y_ticks = line_scale([p.total for p in points], log=log, top=top, plot_h=plot_h)
+    _, bar_ceiling, bar_step = nice_domain(0, max(max(p.gained for p in points), 1), 2)
+    bar_room = plot_h * 0.4  # bars stay under most of the line
+
+    def bar_height(gained: int) -> float:
+        return bar_room * gained / bar_ceiling
+
+    bar_width = min(max(band * 0.8, 0.6), 24)
+    buckets = []
+    for point in points:
+        x, h = x_of(point.date), bar_height(point.gained)
+        buckets.append(
+            BucketMark(
+                bar_x=fmt(x - bar_width / 2),
+                bar_y=fmt(base - h),
+                bar_width=fmt(bar_width),
+                bar_height=fmt(h),
+                point_x=fmt(x),
+                point_y=fmt(y_of(point.total)),
+                hit_x=fmt(x - band / 2),
+                hit_width=fmt(band),
+                title=_bucket_title(point, interval),
+            )
+        )
+    line = " ".join(
+        f"{'M' if i == 0 else 'L'}{b.point_x},{b.point_y}" for i, b in enumerate(buckets)
+    )
+    bars = "".join(
+        f"M{b.bar_x},{fmt(base)}v-{b.bar_height}h{b.bar_width}v{b.bar_height}z"
+        for b in buckets
+        if b.bar_height != "0"
+    )
+    area = ""
+    if len(buckets) > 1:
+        area = f"{line} L{buckets[-1].point_x},{fmt(base)} L{buckets[0].point_x},{fmt(base)} Z"
+    biggest = [
+        Biggest(
+            rank=rank,
+            day=point.date,
+            label=bucket_label(point.date, interval),
+            gained=point.gained,
+            gained_text=f"{point.gained:+,}",
+            x=fmt(x_of(point.date)),
+            y=fmt(max(base - bar_height(point.gained) - 9, top - 10)),
+        )
+        for rank, point in enumerate(biggest_buckets(points), start=1)
+    ]
+    bar_ticks = [
+        Tick(x=str(empty.right + 6), y=fmt(base - bar_height(value)),
+             label=compact_number(value), anchor="start")
+        for value in range(0, bar_ceiling + 1, bar_step)
+    ]  # fmt: skip
+    return replace(
+        empty,
+        y_ticks=y_ticks,
+        bar_ticks=bar_ticks,
+        x_ticks=date_ticks(first, last, x_of, y=height - 8),
+        buckets=buckets,
+        bars=bars,
+        line=line,
+        area=area,
+        biggest=biggest,
+    )
+
+
+def line_scale(
+    totals: list[int], *, log: bool, top: int, plot_h: float
+) -> tuple[Callable[[float], float], list[Tick]]:
+    if log:
+        floor_power, ceiling_power = log_domain(min(totals), max(totals))
+        low, high = float(floor_power), float(ceiling_power)
+        values = [10**power for power in range(floor_power, ceiling_power + 1)]
+
+        def scaled(value: float) -> float:
+            return math.log10(max(value, 1))
+    else:
+        low_int, high_int, step = nice_domain(min(totals), max(totals))
+        low, high = float(low_int), float(high_int)
+        values = list(range(low_int, high_int + 1, step))
+
+        def scaled(value: float) -> float:
+            return value
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - (scaled(value) - low) / (high - low))
+
+    ticks = [
+        Tick(x="46", y=fmt(y_of(value)), label=compact_number(value), anchor="end")
+        for value in values
+    ]
+    return y_of, ticks
+
+
+def date_ticks(first: date, last: date, x_of: Callable[[date], float], *, y: int) -> list[Tick]:
+    """Years for a long life, months for a year or so, days for a few weeks."""
+    span = (last - first).days
+    if span > 3 * 365:
+        years = range(first.year + 1, last.year + 1)
+        step = max(1, math.ceil(len(years) / 7))
+        days = [date(year, 1, 1) for year in years if (year - first.year) % step == 0]
+        return [Tick(x=fmt(x_of(day)), y=str(y), label=str(day.year)) for day in days]
+    if span > 120:
+        months = []
+        cursor = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        while cursor <= last:
+            months.append(cursor)
+            cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        step = max(1, math.ceil(len(months) / 6))
+        shown = months[::step]
+        return [
+            Tick(x=fmt(x_of(day)), y=str(y), label=f"{day:%b %Y}" if day.month == 1 or
+                 index == 0 else f"{day:%b}", minor=index % 2 == 1)
+            for index, day in enumerate(shown)
+        ]  # fmt: skip
+    count = min(5, span + 1)
+    if count <= 1:
+        return [Tick(x=fmt(x_of(first)), y=str(y), label=f"{first:%b} {first.day}")]
+    days = [
+        date.fromordinal(first.toordinal() + round(i * span / (count - 1))) for i in range(count)
+    ]
+    return [
+        Tick(
+            x=fmt(x_of(day)),
+            y=str(y),
+            label=f"{day:%b} {day.day}",
+            anchor="start" if index == 0 else "end" if index == count - 1 else "middle",
+            minor=index not in (0, count - 1),
+        )
+        for index, day in enumerate(days)
+    ]
+
+
+def _bucket_title(point: Bucket, interval: str) -> str:
+    stars = "star" if point.gained == 1 else "stars"
+    return (
+        f"{bucket_label(point.date, interval)}: {point.gained:+,} {stars}, {point.total:,} in all"
+    )
+
+
+def _desc(points: Sequence[Bucket], interval: str) -> str:
+    if not points:
+        return "No star history to show."
+    first, last = points[0], points[-1]
+    text = (
+        f"{last.total:,} stars attributed by {bucket_label(last.date, 'day')}"
+        f" ({last.total - first.total + first.gained:+,} since {bucket_label(first.date, 'day')})."
+    )
+    biggest = biggest_buckets(points)
+    if biggest:
+        named = "; ".join(
+            f"{bucket_label(point.date, interval)}: {point.gained:+,}" for point in biggest
+        )
+        text += f" Biggest {interval}s: {named}."
+    return text
+
+
+def _note(points: Sequence[Bucket], interval: str) -> str:
+    if len(points) == 1:
+        point = points[0]
+        return (
+            f"One {interval} so far: every star attributed to a day came in "
+            f"{bucket_label(point.date, interval)}, so the line is a single point."
+        )
+    if points and not any(point.gained for point in points):
+        return (
+            f"No stars gained in this range: the line is the {points[-1].total:,} stars "
+            "given before it."
+        )
+    return ""
+
+
+def safe_id(chart_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in chart_id)
+
+
+def fmt(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
