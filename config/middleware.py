@@ -1,9 +1,14 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import DisallowedHost, MiddlewareNotUsed, PermissionDenied
 from django.core.signals import request_finished
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.common import CommonMiddleware
+from django.utils.module_loading import import_string
 from django_prometheus import middleware as django_prometheus
 
 from config import errors, health, metrics
@@ -57,6 +62,58 @@ class ProbesMiddleware:
         if view is not None:
             return view(request)
         return self.get_response(request)
+
+
+class EarlyResponseMiddleware:
+    """Answers that need nothing of the session, CSRF, auth, messages or htmx machinery (a cached
+    card: settings.EARLY_RESPONDERS maps a path prefix to the callable that answers it or says
+    None), given before that stack runs: for such an answer the stack costs more than the
+    answer itself.
+
+    Placed right after SecurityMiddleware, so its HTTPS redirect comes first and its headers
+    (nosniff, Referrer-Policy, COOP, HSTS) still reach the answer on the way out, as do the
+    request id and the metrics of the middleware above. What CommonMiddleware would refuse or
+    redirect (a host outside ALLOWED_HOSTS, a disallowed user agent, PREPEND_WWW) is left to the
+    stack, which answers it as it always did (the 400 page, with the site's CSP). An early answer
+    gets the headers the skipped middleware give every answer (X-Frame-Options,
+    Content-Length); tests/cards/test_card_fast_path.py compares it header for header with the
+    stack's. Not counted by PrometheusAfterMiddleware's per-view metrics, which never run."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        responders: dict[str, str] = getattr(settings, "EARLY_RESPONDERS", {})
+        if not responders:
+            raise MiddlewareNotUsed
+        self.responders: tuple[tuple[str, Callable[[HttpRequest], HttpResponse | None]], ...]
+        self.responders = tuple(
+            (prefix, import_string(path)) for prefix, path in responders.items()
+        )
+        self.common = CommonMiddleware(get_response)
+        self.frame_options = XFrameOptionsMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in ("GET", "HEAD"):
+            for prefix, responder in self.responders:
+                if request.path_info.startswith(prefix):
+                    answer = self._answer(request, responder)
+                    if answer is not None:
+                        return answer
+                    break
+        return self.get_response(request)
+
+    def _answer(
+        self, request: HttpRequest, responder: Callable[[HttpRequest], HttpResponse | None]
+    ) -> HttpResponseBase | None:
+        try:
+            if self.common.process_request(request) is not None:
+                return None
+        except (DisallowedHost, PermissionDenied):
+            return None
+        answer = responder(request)
+        if answer is None:
+            return None
+        answer = self.frame_options.process_response(request, answer)
+        return self.common.process_response(request, answer)
 
 
 class PrometheusAfterMiddleware(django_prometheus.PrometheusAfterMiddleware):

@@ -11,7 +11,7 @@ We keep django-ratelimit's global RATELIMIT_FAIL_OPEN off and decide per scope h
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, Literal, TypeVar
 
 from django.conf import settings
@@ -19,10 +19,19 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django_ratelimit.core import get_usage
 
+from config import ratelimit_redis
+from config.ratelimit_redis import CacheRead
+
 logger = logging.getLogger(__name__)
 
-Scope = Literal["default", "refresh", "anonymous"]
-_FAILS_OPEN: dict[Scope, bool] = {"default": True, "anonymous": True, "refresh": False}
+Scope = Literal["default", "refresh", "anonymous", "cards"]
+_FAILS_OPEN: dict[Scope, bool] = {
+    "default": True,
+    "anonymous": True,
+    "refresh": False,
+    # The embeddable SVG cards (settings.CARDS_RATE_LIMIT): reads of stored data, per address.
+    "cards": True,
+}
 _USAGE_ATTRIBUTE = "_api_rate_limit_usage"
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,24 +56,32 @@ class RateLimitUnavailable(Exception):
     retry_after = 30
 
 
-def rate_limit_hit(request: HttpRequest, *, scope: Scope) -> RateLimitUsage | None:
+def rate_limit_hit(
+    request: HttpRequest, *, scope: Scope, read: CacheRead | None = None
+) -> RateLimitUsage | None:
     """Count this request against `scope`; raise RateLimitExceeded past the limit. Returns None
     when limits are switched off (RATELIMIT_ENABLE) or the cache is down and the scope fails open.
+    `read`: cache keys to read in the counter's round trip, when it is one (the cards on Redis).
     """
-    rate = settings.API_RATE_LIMITS[scope]
+    rate = settings.CARDS_RATE_LIMIT if scope == "cards" else settings.API_RATE_LIMITS[scope]
     # django-ratelimit's own keys: the user's id when signed in, else the client's address
-    # (config/client_ip.py: TRUSTED_PROXY_COUNT behind a proxy; IPv6 masked to its /64).
-    key = "ip" if scope == "anonymous" else "user_or_ip"
+    # (config/client_ip.py: TRUSTED_PROXY_COUNT behind a proxy; IPv6 masked to its /64). Cards
+    # count by address only: reading request.user would read the session, and a card's answer
+    # must not vary by cookie.
+    key = "ip" if scope in ("anonymous", "cards") else "user_or_ip"
+    # A cached card is a few Redis round trips and little else: with the counters in Redis it
+    # is one, its counter's and its entry's together (config/ratelimit_redis.py).
+    count: Callable[..., dict[str, Any] | None] = get_usage
+    if scope == "cards" and ratelimit_redis.available():
+        count = partial(ratelimit_redis.usage_counted, read=read)
     try:
         try:
-            usage = get_usage(request, group=f"api:{scope}", key=key, rate=rate, increment=True)
+            usage = count(request, group=f"api:{scope}", key=key, rate=rate, increment=True)
         except ImproperlyConfigured:
             # No client address (gunicorn on a unix socket, TRUSTED_PROXY_COUNT unset):
             # one shared budget for every request without one, not a lifted limit.
             logger.warning("no client address for rate limits (scope %s)", scope)
-            usage = get_usage(
-                request, group=f"api:{scope}", key=_no_address, rate=rate, increment=True
-            )
+            usage = count(request, group=f"api:{scope}", key=_no_address, rate=rate, increment=True)
     except Exception:
         # A cache that raises (django-redis without IGNORE_EXCEPTIONS) is the same outage as one
         # that answers None (with it).

@@ -99,14 +99,19 @@ class Shown:
         return cls(login=read.login, version=read.cache_version, stale_at=read.stale_at)
 
 
-# (versions, fresh_until, content, content_type): plain values, which unpickle in any release.
-_Entry = tuple[tuple[tuple[str, str], ...], float, bytes, str]
+# (versions, fresh_until, content, content_type, headers): plain values, which unpickle in any
+# release.
+_Entry = tuple[tuple[tuple[str, str], ...], float, bytes, str, tuple[tuple[str, str], ...]]
 
 
 class CachedResponse:
     """One response's place in the cache: `hit()` first, then `store()` on what the normal path
     answered. `name` and `state` say which response ("u/octocat", "sort=stars"); `logins` are
-    the accounts known before anything is read (their versions come with the entry)."""
+    the accounts known before anything is read (their versions come with the entry).
+
+    An anonymous image (a card: `personal=False, stale_ok=True`) shows stored figures as they
+    are and never queues a refresh, so turning stale does not end it: only a new version
+    does. `headers` (its ETag, its Last-Modified) are kept with it and sent again on a hit."""
 
     def __init__(
         self,
@@ -116,8 +121,12 @@ class CachedResponse:
         state: str = "",
         logins: Sequence[str] = (),
         personal: bool,
+        stale_ok: bool = False,
+        headers: Sequence[str] = (),
     ) -> None:
         self.request = request
+        self.stale_ok = stale_ok
+        self.headers = tuple(headers)
         self.name = name
         self.state = state
         self.personal = personal
@@ -130,11 +139,18 @@ class CachedResponse:
             self.known.append(_version_key(self.watchlist))
         self.seen_versions: dict[str, Any] = {}
 
-    def hit(self) -> HttpResponse | None:
+    def reads(self) -> list[str]:
+        """The keys hit() reads first (the entry, the versions known before), for a caller that
+        reads them in a round trip of its own; none when nothing would be served."""
+        return [self._key(), *self.known] if self._cacheable() else []
+
+    def hit(self, *, found: dict[str, Any] | None = None) -> HttpResponse | None:
+        """`found`: the values of reads() already read (the ones missing are not in the cache)."""
         if not self._cacheable():
             return None
         key = self._key()
-        found = cache.get_many([key, *self.known])
+        if found is None:
+            found = cache.get_many([key, *self.known])
         self.seen_versions = {k: v for k, v in found.items() if k in self.known}
         watchlist_key = _version_key(self.watchlist) if self.watchlist else ""
         if watchlist_key and watchlist_key not in self.seen_versions:
@@ -146,9 +162,9 @@ class CachedResponse:
             self.seen_versions[watchlist_key] = version
             return None
         entry = found.get(key)
-        if not isinstance(entry, tuple) or len(entry) != 4:
+        if not isinstance(entry, tuple) or len(entry) != 5:
             return None
-        versions, fresh_until, content, content_type = entry
+        versions, fresh_until, content, content_type, headers = entry
         if self.now.timestamp() >= fresh_until:
             return None
         wanted = {_version_key(login): version for login, version in versions}
@@ -156,13 +172,16 @@ class CachedResponse:
         current = {**self.seen_versions, **(cache.get_many(unseen) if unseen else {})}
         if any(current.get(k) != version for k, version in wanted.items()):
             return None
-        return HttpResponse(content, content_type=content_type)
+        response = HttpResponse(content, content_type=content_type)
+        for name, value in headers:
+            response[name] = value
+        return response
 
     def store(self, response: HttpResponse, *, shown: Sequence[Shown]) -> HttpResponse:
         """Cache `response` once rendered, if it is a plain success a hit could serve."""
         if not self._cacheable():
             return response
-        stale_at = [account.stale_at for account in shown]
+        stale_at = [] if self.stale_ok else [account.stale_at for account in shown]
         if any(moment is None or moment <= self.now for moment in stale_at):
             return response
         until = self.now.timestamp() + settings.RESPONSE_CACHE_SECONDS
@@ -177,7 +196,14 @@ class CachedResponse:
         def keep(rendered: HttpResponse) -> None:
             if rendered.status_code != 200:
                 return
-            entry: _Entry = (versions, fresh_until, rendered.content, rendered["Content-Type"])
+            kept = tuple((name, rendered[name]) for name in self.headers if name in rendered)
+            entry: _Entry = (
+                versions,
+                fresh_until,
+                rendered.content,
+                rendered["Content-Type"],
+                kept,
+            )
             cache.set(self._key(), entry, timeout=settings.RESPONSE_CACHE_SECONDS)
             self._adopt_versions(versions)
 

@@ -3,15 +3,22 @@
 # No `from __future__ import annotations`: ninja reads the endpoints' annotations at import.
 
 from contextlib import suppress
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
+from pydantic import Field
 
 from config.errors import error_responses
 from config.idempotency import IdempotencyKey, idempotent
 from config.ratelimits import rate_limit_hit, rate_limit_scope
 from github_stats.api.common import json_response, signed_in
+from github_stats.api.exports import (
+    ExportQuery,
+    export_format_get,
+    export_openapi,
+    export_response,
+)
 from github_stats.api.jobs import job_accepted, job_hand_over
 from github_stats.api.schemas import AccountOut, HistoryOut, JobOut, Login, RepoName
 from github_stats.caching import CachedResponse, Shown
@@ -22,12 +29,22 @@ from github_stats.selectors.accounts import (
     account_profile,
     repository_find,
 )
-from github_stats.selectors.dashboard import account_dashboard, accounts_history
+from github_stats.selectors.dashboard import (
+    HISTORY_COLUMNS,
+    account_dashboard,
+    account_history_rows,
+    accounts_history,
+)
 from github_stats.selectors.repositories import (
+    MAX_NAME_FILTER,
+    REPO_COLUMNS,
     RepositoryDetail,
     RepoSort,
     RepoWindow,
+    SortOrder,
     account_repositories,
+    account_repositories_count,
+    account_repositories_rows,
     account_top_repositories,
     repository_detail,
 )
@@ -36,6 +53,8 @@ from github_stats.services.jobs import refresh_request
 router = Router()
 
 TOP_REPOS = 10
+# 1..366 days back, or every day we have.
+HistoryDays = Annotated[int, Field(ge=1, le=366)] | Literal["all"]
 
 
 @router.get(
@@ -92,20 +111,60 @@ def account_detail(request: HttpRequest, response: HttpResponse, login: Login):
     response={200: RepoWindow, **error_responses(404, 422)},
     summary="An account's repositories",
     description="Every repository by default, forks and archived ones included; `fork` and "
-    "`archived` set to true or false keep only those that are or are not.",
+    "`archived` set to true or false keep only those that are or are not; `name` (contained, "
+    "any case) and `language` (exactly, any case) filter as the dashboard's table does. "
+    "`format=csv` or `format=json`: every matching repository as a download.",
+    openapi_extra=export_openapi(what="The repositories"),
 )
 def account_repos(
     request: HttpRequest,
     login: Login,
-    limit: Annotated[int, Query(ge=1, le=100)] = 30,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100, description="Not applied to downloads.")] = 30,
+    offset: Annotated[int, Query(ge=0, le=100_000, description="Not applied to downloads.")] = 0,
     sort: RepoSort = "stars",
+    order: Annotated[
+        SortOrder | None, Query(description="Default: most first, names A to Z.")
+    ] = None,
     fork: bool | None = None,
     archived: bool | None = None,
+    name: Annotated[str, Query(max_length=MAX_NAME_FILTER)] = "",
+    language: Annotated[str, Query(max_length=MAX_NAME_FILTER)] = "",
+    export: ExportQuery = None,
 ):
     account = account_get_visible(login=login)
-    return account_repositories(
-        account=account, sort=sort, fork=fork, archived=archived, limit=limit, offset=offset
+    chosen = export_format_get(request=request, asked=export)
+    if chosen is None:
+        return account_repositories(
+            account=account,
+            sort=sort,
+            order=order,
+            fork=fork,
+            archived=archived,
+            name=name,
+            language=language,
+            limit=limit,
+            offset=offset,
+        )
+    rows = account_repositories_rows(
+        account=account,
+        sort=sort,
+        order=order,
+        fork=fork,
+        archived=archived,
+        name=name,
+        language=language,
+    )
+    count = None
+    if chosen == "json":  # the RepoWindow shape: `count`, then every item
+        count = account_repositories_count(
+            account=account, fork=fork, archived=archived, name=name, language=language
+        )
+    return export_response(
+        export_format=chosen,
+        rows=rows,
+        columns=REPO_COLUMNS,
+        name=(account.login, "repositories"),
+        json_envelope=None if count is None else {"count": count},
     )
 
 
@@ -113,15 +172,32 @@ def account_repos(
     "/accounts/{login}/history",
     response={200: HistoryOut, **error_responses(404, 422)},
     summary="An account's daily figures",
+    description="`days` back from today (UTC), or `all` of them. `format=csv` or `format=json`: "
+    "the same days as a download.",
+    openapi_extra=export_openapi(what="The daily figures"),
 )
 def account_history(
     request: HttpRequest,
     login: Login,
-    days: Annotated[int, Query(ge=1, le=366, description="How many days back.")] = 90,
+    days: Annotated[HistoryDays, Query(description="How many days back, or `all`.")] = 90,
+    export: ExportQuery = None,
 ):
     account = account_get_visible(login=login)
-    history = accounts_history(account_ids=[account.pk], days=days)[account.pk]
-    return HistoryOut(login=account.login, days=days, points=history.points)
+    chosen = export_format_get(request=request, asked=export)
+    span = None if days == "all" else days
+    if chosen is None and span is not None:
+        history = accounts_history(account_ids=[account.pk], days=span)[account.pk]
+        return HistoryOut(login=account.login, days=span, points=history.points)
+    # A download, or every day (up to years of them): streamed, in the same shape.
+    return export_response(
+        export_format=chosen or "json",
+        rows=account_history_rows(account=account, days=span),
+        columns=HISTORY_COLUMNS,
+        name=(account.login, "history", "all" if span is None else f"{span}d"),
+        json_envelope={"login": account.login, "days": days},
+        json_rows_key="points",
+        attachment=chosen is not None,
+    )
 
 
 @router.post(

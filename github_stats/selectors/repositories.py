@@ -3,8 +3,8 @@ API, and one repository's page."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from pydantic import Field
 
 from github_stats.models import GitHubAccount, Repository, RepositoryQuerySet
+from github_stats.selectors.account_history import ALL_HISTORY
 from github_stats.selectors.accounts import Internal, Profile
 from github_stats.selectors.dashboard import DEFAULT_HISTORY_DAYS
 from github_stats.ui.formatting import safe_external_url
@@ -131,13 +132,31 @@ class RepoQuery:
             params["page"] = str(state.page)
         return params
 
-    def dashboard_url(self, page_url: str, *, history_days: int, **changes: Any) -> str:
-        """The dashboard with this table and `history_days` of history (a `days` among
-        `changes` replaces it), defaults left out: every link short and shareable."""
-        days = int(changes.pop("days", history_days))
+    @property
+    def export_query(self) -> str:
+        """The query of /api/v1/accounts/{login}/repos keeping this table's rows in its
+        order, every page (the Download links)."""
+        params: dict[str, str] = {"sort": self.sort, "order": self.direction}
+        if not self.forks:
+            params["fork"] = "false"
+        if not self.archived:
+            params["archived"] = "false"
+        if self.name:
+            params["name"] = self.name
+        if self.language:
+            params["language"] = self.language
+        return urlencode(params)
+
+    def dashboard_url(self, page_url: str, *, history_days: int | None, **changes: Any) -> str:
+        """The dashboard with this table and `history_days` of history (None: all of it; a
+        `days` among `changes` replaces it), defaults left out: every link short and
+        shareable."""
+        days = changes.pop("days", history_days)
         params = self.params(**changes)
-        if days != DEFAULT_HISTORY_DAYS:
-            params["days"] = str(days)
+        if days is None:
+            params["days"] = ALL_HISTORY
+        elif int(days) != DEFAULT_HISTORY_DAYS:
+            params["days"] = str(int(days))
         return f"{page_url}?{urlencode(params)}" if params else page_url
 
 
@@ -155,6 +174,12 @@ class RepoRow:
     pushed_at: datetime | None
     html_url: Annotated[str, Field(description="http(s) only, else empty.")]
     topics: list[str] = field(default_factory=list)
+
+
+# Every column of a row, in order: the export's header.
+REPO_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(RepoRow))
+# Rows per fetch of an export's cursor: memory bounded by this, not by the repositories.
+REPO_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -218,12 +243,12 @@ def account_repositories_page(*, account: GitHubAccount, query: RepoQuery) -> Re
     """The dashboard's table: forks hidden unless asked for, archived shown unless hidden.
     2 queries (the count and the page)."""
     repos = _repositories(
-        account, fork=None if query.forks else False, archived=None if query.archived else False
+        account,
+        fork=None if query.forks else False,
+        archived=None if query.archived else False,
+        name=query.name,
+        language=query.language,
     )
-    if query.name:
-        repos = repos.filter(name__icontains=query.name)
-    if query.language:
-        repos = repos.filter(language__iexact=query.language)
     paginator = Paginator(repos.order_by(*query.order_by()), REPOS_PER_PAGE)
     page = paginator.get_page(query.page)
     rows = [_row(values, account.login) for values in page.object_list]
@@ -243,17 +268,46 @@ def account_repositories(
     *,
     account: GitHubAccount,
     sort: RepoSort = "stars",
+    order: SortOrder | None = None,
     fork: bool | None = None,
     archived: bool | None = None,
+    name: str = "",
+    language: str = "",
     limit: int = 30,
     offset: int = 0,
 ) -> RepoWindow:
     """Any window of the repositories (the API): every one by default; `fork`/`archived` True
-    or False keep only those that are or are not. 2 queries (the window, the count)."""
-    repos = _repositories(account, fork=fork, archived=archived)
-    window = repos.order_by(*RepoQuery(sort=sort).order_by())
+    or False keep only those that are or are not; `name` and `language` filter as the
+    dashboard's table does. 2 queries (the window, the count)."""
+    repos = _repositories(account, fork=fork, archived=archived, name=name, language=language)
+    window = repos.order_by(*RepoQuery(sort=sort, order=order).order_by())
     window = window[offset : offset + limit]
     return RepoWindow(items=[_row(v, account.login) for v in window], count=repos.count())
+
+
+def account_repositories_count(*, account: GitHubAccount, **filters: Any) -> int:
+    """How many rows account_repositories_rows yields for the same `fork`, `archived`, `name`
+    and `language`. 1 query."""
+    return int(_repositories(account, **filters).count())
+
+
+def account_repositories_rows(
+    *,
+    account: GitHubAccount,
+    sort: RepoSort = "stars",
+    order: SortOrder | None = None,
+    fork: bool | None = None,
+    archived: bool | None = None,
+    name: str = "",
+    language: str = "",
+) -> Iterator[RepoRow]:
+    """Every repository the filters keep, in the table's order, as the rows the table shows,
+    read in chunks: the exports' reader, constant in memory for 2,500 repositories. 1 query
+    (a server-side cursor on PostgreSQL)."""
+    repos = _repositories(account, fork=fork, archived=archived, name=name, language=language)
+    ordered = repos.order_by(*RepoQuery(sort=sort, order=order).order_by())
+    for values in ordered.iterator(chunk_size=REPO_CHUNK):
+        yield _row(values, account.login)
 
 
 def account_top_repositories(*, account: GitHubAccount, limit: int) -> list[RepoRow]:
@@ -298,13 +352,27 @@ def repository_detail(*, repository: Repository, owner: Profile) -> RepositoryDe
     )
 
 
-def _repositories(account: GitHubAccount, *, fork: bool | None, archived: bool | None) -> Any:
-    """The rows as plain values, not models: a table page reads twenty, the API up to 100."""
+def _repositories(
+    account: GitHubAccount,
+    *,
+    fork: bool | None = None,
+    archived: bool | None = None,
+    name: str = "",
+    language: str = "",
+) -> Any:
+    """The rows as plain values, not models: a table page reads twenty, the API up to 100, an
+    export every one in chunks. The one filter of the table, the API and the exports."""
     repos: RepositoryQuerySet = Repository.objects.for_account(account)
     if fork is not None:
         repos = repos.filter(is_fork=fork)
     if archived is not None:
         repos = repos.filter(archived=archived)
+    # PostgreSQL refuses a NUL in a string literal (an error, not "no rows").
+    name, language = name.replace("\x00", ""), language.replace("\x00", "")
+    if name:
+        repos = repos.filter(name__icontains=name)
+    if language:
+        repos = repos.filter(language__iexact=language)
     return repos.values_list(*_ROW_FIELDS)
 
 

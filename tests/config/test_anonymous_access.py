@@ -65,6 +65,10 @@ PUBLIC: dict[str, str] = {
     "api:openapi-json": "the API's OpenAPI schema",
     "api:openapi-view": "the API's interactive docs (the schema, rendered)",
     "api:api-root": "django-ninja's root, only there for reverse(); answers 404 to everyone",
+    # Embeddable SVG cards: images in READMEs, fetched by GitHub's image proxy without a session;
+    # stored, visible figures only (docs/cards.md).
+    "account_card": "an account's embeddable SVG card",
+    "repository_card": "a repository's embeddable SVG card",
 }
 
 
