@@ -24,6 +24,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
+from config.context_processors import site_name
 from config.errors import error_response, wants_json
 from config.request_id import request_id_get
 
@@ -44,7 +45,8 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     # No request context: its processors would ask the database for the user.
-    body = loader.render_to_string("errors/503.html", {"request_id": request_id_get()})
+    context = {"request_id": request_id_get(), **site_name(None)}
+    body = loader.render_to_string("errors/503.html", context)
     response = HttpResponse(body, status=HTTPStatus.SERVICE_UNAVAILABLE)
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response

@@ -10,6 +10,7 @@ from django.template import loader
 from django_ratelimit.exceptions import Ratelimited
 from ninja import Schema
 
+from config.context_processors import site_name
 from config.request_id import request_id_get
 
 
@@ -121,5 +122,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
             message="Something went wrong on our side. Quote the request id if you report it.",
         )
     # No request context: the thing that failed may be a context processor or the database.
-    body = loader.render_to_string("errors/500.html", {"request_id": request_id_get()})
+    context = {"request_id": request_id_get(), **site_name(None)}
+    body = loader.render_to_string("errors/500.html", context)
     return HttpResponse(body, status=HTTPStatus.INTERNAL_SERVER_ERROR)

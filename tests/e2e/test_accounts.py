@@ -29,20 +29,20 @@ def log_in_with_form(page: Page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
+    page.locator("main form").get_by_role("button", name="Log in").click()
 
 
 def test_sign_up_confirm_email_log_out_and_in(page: Page, live_server, mailoutbox, screenshot):
     page.goto("/accounts/signup/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
     page.locator("input[name=email]").fill(EMAIL)
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
     screenshot(page, "signup-form")
-    page.locator("main form").get_by_role("button", name="Sign Up").click()
+    page.locator("main form").get_by_role("button", name="Sign up").click()
 
     # Verification is mandatory: no session yet, a "check your email" page instead.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
     screenshot(page, "verification-sent")
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -79,7 +79,7 @@ def test_sign_up_confirm_email_log_out_and_in(page: Page, live_server, mailoutbo
 def test_login_page_at_375px_has_no_sideways_scroll(page: Page, transactional_db, screenshot):
     user = UserFactory()
     page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     assert page.evaluate("document.documentElement.clientWidth") == MOBILE_VIEWPORT["width"]
     assert_no_horizontal_scroll(page)
     screenshot(page, "login-375px")
