@@ -13,7 +13,8 @@ nothing of yours. Targets (issue 3):
            plus ceil(R/100) GraphQL points with a token (languages)
     warm, nothing changed:  0 requests counted against the quota (every answer a 304)
 
-and then star history's figures (bench/quota_star_history.py, issue 11).
+and then star history's figures (bench/quota_star_history.py, issue 11) and activity's
+(bench/quota_activity.py, issue 12).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def main() -> int:
     from django.core.cache import cache
     from django.core.management import call_command
 
+    from bench.quota_activity import activity_report
     from bench.quota_star_history import star_history_report
     from github_stats.github.client import GitHubClient
     from github_stats.models import GitHubAccount, Repository
@@ -98,6 +100,7 @@ def main() -> int:
             "(a 304 costs nothing); gql pts: GraphQL points (languages, token only)."
         )
         all_met = star_history_report(github) and all_met
+        all_met = activity_report(github) and all_met
     print("All targets met." if all_met else "SOME TARGETS MISSED.")
     return 0 if all_met else 1
 

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubUnavailable, RateLimited
+from github_stats.services.activity import ACTIVITY_TASK, activity_fill
 from github_stats.services.jobs import REFRESH_TASK, refresh_job_enqueue, refresh_job_run
 from github_stats.services.scheduling import refresh_stale_tick
 from github_stats.services.star_history import STAR_HISTORY_TASK, star_history_fill
@@ -102,12 +103,7 @@ def star_history_fill_account(
     result = star_history_fill(
         account_id=account_id, client=GitHubClient(may_sleep=True), requested_by_id=requested_by_id
     )
-    until = result.rate_limited_until
-    if until is not None and not self.request.is_eager:
-        countdown = max((until - datetime.now(tz=UTC)).total_seconds(), 0) + 1
-        # Past the longest countdown the broker allows, the account's next refresh asks again.
-        if countdown <= REQUEUE_MAX_COUNTDOWN:
-            self.apply_async(args=(account_id, requested_by_id), countdown=countdown)
+    _again_after(self, result.rate_limited_until, account_id, requested_by_id)
     return {
         "ran": result.ran,
         "requests": result.requests,
@@ -115,3 +111,40 @@ def star_history_fill_account(
         "failed": len(result.repositories_failed),
         "left_for_later": result.left_for_later,
     }
+
+
+@shared_task(
+    name=ACTIVITY_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
+def activity_fill_account(
+    self: Task, account_id: int, requested_by_id: int | None = None
+) -> dict[str, object]:
+    """Fill in one user's contribution calendar after their refresh. Idempotent: a second run
+    finds the public events unchanged (a free 304) and fetches nothing."""
+    result = activity_fill(
+        account_id=account_id, client=GitHubClient(may_sleep=True), requested_by_id=requested_by_id
+    )
+    _again_after(self, result.rate_limited_until, account_id, requested_by_id)
+    return {
+        "ran": result.ran,
+        "years": result.years_fetched,
+        "points": result.graphql_points,
+        "left_for_later": result.left_for_later,
+    }
+
+
+def _again_after(
+    task: Task, until: datetime | None, account_id: int, requested_by_id: int | None
+) -> None:
+    """A fill a rate limit stopped goes on after the reset; past the longest countdown the
+    broker allows (or inline), the account's next refresh asks again."""
+    if until is None or task.request.is_eager:
+        return
+    countdown = max((until - datetime.now(tz=UTC)).total_seconds(), 0) + 1
+    if countdown <= REQUEUE_MAX_COUNTDOWN:
+        task.apply_async(args=(account_id, requested_by_id), countdown=countdown)

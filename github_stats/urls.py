@@ -1,6 +1,14 @@
 from django.urls import path
 
-from github_stats.views import compare, dashboard, home, repository, watchlist
+from github_stats.views import (
+    cards,
+    compare,
+    compare_repos,
+    dashboard,
+    home,
+    repository,
+    watchlist,
+)
 
 urlpatterns = [
     path("", home.landing, name="landing"),
@@ -14,4 +22,13 @@ urlpatterns = [
     path("r/<str:owner>/<str:repo>", repository.repository, name="repository"),
     path("watchlist/", watchlist.watchlist, name="watchlist"),
     path("compare/", compare.compare, name="compare"),
+    path("compare/repos/", compare_repos.compare_repos, name="compare_repos"),
+    # Embeddable SVG cards (docs/cards.md): an account's, and a repository's one segment deeper,
+    # so a repository named like a card kind cannot collide with the account's card.
+    path("cards/<str:login>/<str:kind>.svg", cards.account_card, name="account_card"),
+    path(
+        "cards/<str:owner>/<str:repo>/<str:kind>.svg",
+        cards.repository_card,
+        name="repository_card",
+    ),
 ]

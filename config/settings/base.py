@@ -14,6 +14,8 @@ from config.jwt_keys import jwt_private_key_from_env, jwt_private_key_load_or_cr
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# The site's name in page titles, the header, allauth's pages and every e-mail.
+SITE_NAME = env_str("SITE_NAME") or "Gitpulse"
 # Development and test override this; production demands DJANGO_SECRET_KEY (production.py).
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or "insecure-development-key-never-use-in-production"
 # Rotation without signing everyone out: the previous keys still verify sessions, password-reset
@@ -53,6 +55,9 @@ MIDDLEWARE = [
     # and Prometheus call by IP or localhost (config/middleware.py).
     "config.middleware.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A cached card, answered before sessions, CSRF and auth, which it never needs
+    # (EARLY_RESPONDERS; config/middleware.py).
+    "config.middleware.EarlyResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "config.context_processors.site_name",
             ],
         },
     },
@@ -162,7 +168,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gitpulse] "
+# The subject prefix ("[Gitpulse] ") and the e-mails' greeting come from SITE_NAME, read at send
+# time by the adapter (ACCOUNT_EMAIL_SUBJECT_PREFIX would be fixed at import, and without it
+# allauth names the site after the request's host).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 # allauth's own rate limits (failed logins, sign-ups, password resets) stay on: we keep its
 # defaults by not setting ACCOUNT_RATE_LIMITS.
@@ -339,6 +348,9 @@ ADMIN_URL = (env_str("DJANGO_ADMIN_URL") or "admin/").strip("/") + "/"
 METRICS_TOKEN = env_str("METRICS_TOKEN") or ""
 # The apps' cluster-wide figures, read at scrape time (config/metrics.py).
 METRICS_COLLECTORS = ["github_stats.metrics.GitHubCollector"]
+# Path prefix -> the callable that answers such a GET or HEAD before the session/auth stack, or
+# returns None to let the stack and the view answer (config/middleware.py): cached cards.
+EARLY_RESPONDERS = {"/cards/": "github_stats.views.cards.card_cached_answer"}
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_FORMAT = env_str("LOG_FORMAT") or "text"  # "json" in production

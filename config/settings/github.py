@@ -33,6 +33,11 @@ RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 5 * 60)
 # fetching off (stored histories are still shown).
 STAR_HISTORY_FETCH = env_bool("STAR_HISTORY_FETCH", True)
 STAR_HISTORY_BUDGET = env_int("STAR_HISTORY_BUDGET", 100)
+# Activity (a user's contribution calendar, GraphQL: needs GITHUB_TOKEN): fetched after a
+# refresh, the whole life once (about one point a contribution year, at most ACTIVITY_BUDGET
+# years a fill), then the current year only when the public events changed or a day passed.
+ACTIVITY_FETCH = env_bool("ACTIVITY_FETCH", True)
+ACTIVITY_BUDGET = env_int("ACTIVITY_BUDGET", 20)
 # A fair share of GitHub (github_stats/services/budget.py), per person and clock hour: accounts
 # we did not store yet that one person may have fetched, and GitHub requests their on-demand
 # refreshes may spend (the scheduler's background refreshes count against nobody). Site-wide,

@@ -31,6 +31,7 @@ if REDIS_URL and not env_str("CELERY_BROKER_URL"):  # noqa: F405
     _redis = urlsplit(REDIS_URL)  # noqa: F405
     _db = int(_redis.path.strip("/") or 0)
     CELERY_BROKER_URL = urlunsplit(_redis._replace(path=f"/{(_db + 1) % 16}"))
-# Star-history fills queue themselves after every refresh; the tests of refreshes count their
-# requests without them, and the star-history tests switch them on.
+# Star-history and activity fills queue themselves after every refresh; the tests of refreshes
+# count their requests without them, and their own tests switch them on.
 STAR_HISTORY_FETCH = False
+ACTIVITY_FETCH = False

@@ -11,6 +11,7 @@ from ninja import Path, Schema
 from pydantic import Field
 
 from github_stats.selectors.accounts import Profile
+from github_stats.selectors.activity_compare import ActivityFigures
 from github_stats.selectors.dashboard import Dashboard, Figure, HistoryPoint, Languages
 from github_stats.selectors.repositories import RepoRow
 
@@ -50,7 +51,7 @@ class AccountOut(Schema):
 
 class HistoryOut(Schema):
     login: str
-    days: int
+    days: int | Literal["all"]
     points: list[HistoryPoint] = Field(description="One per day we have, oldest first.")
 
 
@@ -72,15 +73,22 @@ class CompareItemOut(Schema):
     figures: list[Figure]
     fetched_at: datetime | None
     stale: bool
+    activity: ActivityFigures | None = Field(
+        None,
+        description="Contributions this year, last year and all-time, current and longest "
+        "streak, from the stored contribution calendar; `missing` says why they are null "
+        "(an organisation, nothing stored yet).",
+    )
 
     @classmethod
-    def of(cls, account: Dashboard) -> CompareItemOut:
+    def of(cls, account: Dashboard, activity: ActivityFigures | None = None) -> CompareItemOut:
         profile = account.profile
         return cls(
             profile=profile,
             figures=account.figures,
             fetched_at=profile.fetched_at,
             stale=profile.is_stale,
+            activity=activity,
         )
 
 

@@ -13,24 +13,43 @@ before any request, so a typo never costs quota.
     client.star_history_page(owner=, name=, page=1, etag=None) -> StarHistoryPage
         # /repos/{owner}/{name}/stargazers/history, 30 weeks a page, newest first, pages
         # 1..100 (else ValueError); a 422 past GitHub's limit is limit_reached, not an error
+    client.contributions_overview(login=) -> ContributionsOverview    # GraphQL, token only
+    client.contributions_year(login=, year=) -> ContributionYear      # 2008..this year
+    client.public_events_page(login=, etag=None, page=1) -> EventsPage
+        # /users/{login}/events/public, 100 a page, pages 1..3; 304 not_modified; 422 past the
+        # 300th event is limit_reached, not an error
 
 Errors (github/errors.py): InvalidLogin / InvalidRepoName before any request, GitHubNotFound
 (also a star history GitHub keeps private: a 403 that is no rate limit),
 RateLimited(reset_at, secondary=...), GitHubBadCredentials, GitHubUnavailable.
+Contributions: a login nobody has, or contributions_year for an organisation, is GitHubNotFound.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import requests
 from django.conf import settings
 
-from github_stats.github.errors import GitHubNotFound, GitHubUnavailable, RateLimited
+from github_stats.github.contributions import (
+    FIRST_YEAR,
+    ContributionsOverview,
+    ContributionYear,
+    contributions_year_query,
+    contributions_years_query,
+    owner_kind,
+    parse_year,
+    parse_years,
+)
+from github_stats.github.errors import GitHubNotFound, GitHubUnavailable
+from github_stats.github.events import EventsPage, events_page
 from github_stats.github.graphql import (
     LANGUAGES_BATCH,
+    graphql_errors,
     languages_query,
     query_cost,
     repository_languages,
@@ -38,11 +57,12 @@ from github_stats.github.graphql import (
 from github_stats.github.names import validate_login, validate_repo_name
 from github_stats.github.payloads import (
     AccountPayload,
+    PayloadError,
     RepoPayload,
     parse_account,
     parse_repo_list,
 )
-from github_stats.github.quota import GRAPHQL, quota_reset_at
+from github_stats.github.quota import GRAPHQL
 from github_stats.github.star_history import (
     MAX_PAGE,
     WEEKS_PER_PAGE,
@@ -52,6 +72,7 @@ from github_stats.github.star_history import (
 from github_stats.github.transport import RequestStats, Transport
 
 PER_PAGE = 100
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -331,9 +352,63 @@ class GitHubClient:
                 raise GitHubUnavailable("GitHub's GraphQL languages had the wrong shape.") from exc
         return result
 
-    def _graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
-        """The answer's `data`, and the top-level fields GitHub could not resolve (NOT_FOUND,
-        FORBIDDEN) beside data for the rest; the points it cost are added to the stats."""
+    # --- contributions (GraphQL) and public events ------------------------------------------
+
+    def contributions_overview(self, *, login: str) -> ContributionsOverview:
+        """The years with contributions (newest first), one point. An organisation is
+        is_user=False; a login nobody has is GitHubNotFound."""
+        login = self._graphql_login(login)
+        data, skipped = self._graphql(*contributions_years_query(login))
+        if data.get("user") is None:
+            if skipped.get("user") == "FORBIDDEN":
+                raise GitHubUnavailable(f"GitHub does not show us {login}'s contributions.")
+            if owner_kind(data) is None:
+                raise GitHubNotFound(f"No GitHub account is called {login}.")
+        return self._parsed_graphql(parse_years, data, "contribution years")
+
+    def contributions_year(self, *, login: str, year: int) -> ContributionYear:
+        """One calendar year of contributions (UTC), one point. Not a user (an organisation or
+        nobody): GitHubNotFound, so ask contributions_overview first."""
+        login = self._graphql_login(login)
+        this_year = datetime.now(UTC).year
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise ValueError(f"year must be an integer, not {year!r}")
+        if not FIRST_YEAR <= year <= this_year:
+            raise ValueError(f"contributions exist for {FIRST_YEAR} to {this_year}, not {year}")
+        data, skipped = self._graphql(*contributions_year_query(login, year))
+        if data.get("user") is None:
+            if skipped.get("user") == "FORBIDDEN":
+                raise GitHubUnavailable(f"GitHub does not show us {login}'s contributions.")
+            raise GitHubNotFound(f"{login} is no GitHub user: no contributions to show.")
+        return self._parsed_graphql(lambda found: parse_year(found, year), data, "contributions")
+
+    def public_events_page(
+        self, *, login: str, etag: str | None = None, page: int = 1
+    ) -> EventsPage:
+        """One page of a user's public events (page 1: the newest 100), conditional on
+        `etag`; never walks further by itself (events.py says why)."""
+        login = validate_login(login)
+        return events_page(self._http, f"{self.base_url}/users/{login}", etag=etag, page=page)
+
+    def _graphql_login(self, login: str) -> str:
+        if not self.has_token:
+            raise RuntimeError("GitHub's GraphQL API needs a token; use the public events.")
+        return validate_login(login)
+
+    def _parsed_graphql(self, parser: Callable[[Any], _T], data: Any, what: str) -> _T:
+        try:
+            return parser(data)
+        except PayloadError as exc:
+            raise GitHubUnavailable(
+                f"GitHub's GraphQL {what} had the wrong shape ({exc})."
+            ) from exc
+
+    def _graphql(
+        self, query: str, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The answer's `data`, and the top-level fields GitHub could not resolve beside data
+        for the rest ({field: "NOT_FOUND" or "FORBIDDEN"}); the points it cost are added to the
+        stats."""
         response = self._http.request(
             "POST",
             f"{self.base_url}/graphql",
@@ -346,28 +421,8 @@ class GitHubClient:
         if not isinstance(body, dict):
             raise GitHubUnavailable("GitHub's GraphQL answer was not an object.")
         data = body.get("data")
-        skipped = _graphql_errors(body.get("errors"), response, has_data=bool(data))
+        skipped = graphql_errors(body.get("errors"), response, has_data=bool(data))
         if not isinstance(data, dict):
             raise GitHubUnavailable("GitHub's GraphQL answer had no data.")
         self.stats.graphql_points += query_cost(data)
         return data, skipped
-
-
-def _graphql_errors(errors: Any, response: requests.Response, *, has_data: bool) -> set[str]:
-    """Aliases to skip; raises for errors that spoil the whole answer."""
-    if not errors:
-        return set()
-    if not isinstance(errors, list):
-        raise GitHubUnavailable("GitHub's GraphQL errors had the wrong shape.")
-    skipped: set[str] = set()
-    for error in errors:
-        kind = error.get("type") if isinstance(error, dict) else None
-        path = error.get("path") if isinstance(error, dict) else None
-        if kind == "RATE_LIMITED":
-            raise RateLimited(quota_reset_at(response.headers))
-        if kind in {"NOT_FOUND", "FORBIDDEN"} and isinstance(path, list) and path and has_data:
-            skipped.add(str(path[0]))
-            continue
-        message = error.get("message") if isinstance(error, dict) else None
-        raise GitHubUnavailable(f"GitHub's GraphQL API answered an error: {message or kind}")
-    return skipped

@@ -1,4 +1,5 @@
-"""The GraphQL documents the client sends, and the readers of their answers.
+"""The GraphQL documents the client sends, the readers of their answers, and GraphQL's errors
+(contributions.py has the contribution documents).
 
 Names are always passed as variables, never spliced into the document. The documents and their
 answers are exercised against the fake GitHub (tests/github_stats/test_client.py, languages).
@@ -8,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+import requests
+
+from github_stats.github.errors import GitHubUnavailable, RateLimited
+from github_stats.github.quota import quota_reset_at
 
 # Repositories per languages query: about one point each (GitHub's cost of a node list).
 LANGUAGES_BATCH = 100
@@ -54,3 +60,25 @@ def query_cost(data: dict[str, Any]) -> int:
     rate = data.get("rateLimit")
     cost = rate.get("cost") if isinstance(rate, dict) else None
     return cost if isinstance(cost, int) else 0
+
+
+def graphql_errors(errors: Any, response: requests.Response, *, has_data: bool) -> dict[str, str]:
+    """The top-level fields to skip ({field: error type}); raises for errors that spoil the
+    whole answer: RATE_LIMITED as RateLimited, anything but NOT_FOUND/FORBIDDEN on a field
+    beside data as GitHubUnavailable."""
+    if not errors:
+        return {}
+    if not isinstance(errors, list):
+        raise GitHubUnavailable("GitHub's GraphQL errors had the wrong shape.")
+    skipped: dict[str, str] = {}
+    for error in errors:
+        kind = error.get("type") if isinstance(error, dict) else None
+        path = error.get("path") if isinstance(error, dict) else None
+        if kind == "RATE_LIMITED":
+            raise RateLimited(quota_reset_at(response.headers))
+        if kind in {"NOT_FOUND", "FORBIDDEN"} and isinstance(path, list) and path and has_data:
+            skipped[str(path[0])] = kind
+            continue
+        message = error.get("message") if isinstance(error, dict) else None
+        raise GitHubUnavailable(f"GitHub's GraphQL API answered an error: {message or kind}")
+    return skipped

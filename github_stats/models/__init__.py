@@ -16,6 +16,12 @@ from github_stats.models.accounts import (
     new_cache_version,
     stale_moment,
 )
+from github_stats.models.activity import (
+    AccountActivity,
+    ContributionYear,
+    year_days,
+    year_pairs,
+)
 from github_stats.models.jobs import IN_FLIGHT, JobStatus, RefreshJob, RefreshJobQuerySet
 from github_stats.models.repositories import Repository, RepositoryQuerySet
 from github_stats.models.snapshots import AccountSnapshot, today_utc
@@ -30,9 +36,11 @@ from github_stats.models.watchlist import Tracking
 
 __all__ = [
     "IN_FLIGHT",
+    "AccountActivity",
     "AccountKind",
     "AccountSnapshot",
     "AccountStarHistory",
+    "ContributionYear",
     "GitHubAccount",
     "GitHubAccountQuerySet",
     "JobStatus",
@@ -49,4 +57,6 @@ __all__ = [
     "week_days",
     "weeks_daily",
     "weeks_pack",
+    "year_days",
+    "year_pairs",
 ]

@@ -29,6 +29,16 @@ Interval = Literal["day", "week", "month"]
 INTERVALS: tuple[Interval, ...] = ("day", "week", "month")
 # A fill queued longer ago than this has died or been dropped: the page stops waiting for it.
 PENDING_FOR = timedelta(minutes=15)
+# What a repository's series is drawn from: its history and its owner's fill state.
+_SERIES_VALUES = (
+    "star_history__weeks",
+    "star_history__attributed",
+    "star_history__complete",
+    "star_history__truncated",
+    "star_history__next_page",
+    "star_history__fetched_at",
+    "owner__star_history__pending_since",
+)
 
 
 @dataclass
@@ -92,17 +102,7 @@ def repository_star_history(
 ) -> StarSeries:
     """One repository's series. One query (its history and its owner's fill state)."""
     row: Mapping[str, Any] = (
-        Repository.objects.filter(pk=repository.pk)
-        .values(
-            "star_history__weeks",
-            "star_history__attributed",
-            "star_history__complete",
-            "star_history__truncated",
-            "star_history__next_page",
-            "star_history__fetched_at",
-            "owner__star_history__pending_since",
-        )
-        .first()
+        Repository.objects.filter(pk=repository.pk).values(*_SERIES_VALUES).first()
     ) or {}
     return _repository_series(
         row,
@@ -124,16 +124,7 @@ def repositories_star_history(
 ) -> dict[int, StarSeries]:
     """Several repositories' series (compare), by repository id. One query."""
     stars = {repo.pk: repo.stars for repo in repositories}
-    rows = Repository.objects.filter(pk__in=stars).values(
-        "pk",
-        "star_history__weeks",
-        "star_history__attributed",
-        "star_history__complete",
-        "star_history__truncated",
-        "star_history__next_page",
-        "star_history__fetched_at",
-        "owner__star_history__pending_since",
-    )
+    rows = Repository.objects.filter(pk__in=stars).values("pk", *_SERIES_VALUES)
     now = now or timezone.now()
     found: dict[int, Mapping[str, Any]] = {row["pk"]: row for row in rows}
     return {

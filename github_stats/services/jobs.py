@@ -43,6 +43,7 @@ from github_stats.github.errors import (
 from github_stats.github.names import validate_login
 from github_stats.github.transport import RequestStats
 from github_stats.models import IN_FLIGHT, GitHubAccount, JobStatus, RefreshJob, Tracking
+from github_stats.services.activity import activity_fill_request, activity_wanted
 from github_stats.services.budget import (
     budget_admit,
     budget_first_fetch_refund,
@@ -261,7 +262,7 @@ def _job_run(
         raise
     else:
         _job_finish(job, client, before, status=JobStatus.SUCCEEDED, account=result.account)
-        _star_history_follow_up(job, result.account)
+        _follow_ups(job, result.account, has_token=client.has_token)
         return JobRun(job=job, result=result)
     return JobRun(job=job)
 
@@ -310,11 +311,13 @@ def _job_finish(
     )
 
 
-def _star_history_follow_up(job: RefreshJob, account: GitHubAccount) -> None:
-    """The dashboard is stored: the star history fills in after, in its own task, and only
-    when this refresh found something for it to fetch."""
+def _follow_ups(job: RefreshJob, account: GitHubAccount, *, has_token: bool) -> None:
+    """The dashboard is stored: star history and activity fill in after, each in its own task,
+    and only when there is something for it to fetch."""
     if settings.STAR_HISTORY_FETCH and star_history_wanted(account=account):
         star_history_fill_request(account=account, requested_by_id=job.requested_by_id)
+    if settings.ACTIVITY_FETCH and activity_wanted(account=account, has_token=has_token):
+        activity_fill_request(account=account, requested_by_id=job.requested_by_id)
 
 
 def _not_found_key(login: str) -> str:

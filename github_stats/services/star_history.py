@@ -26,11 +26,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import partial
 
-from celery import Signature, signature
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -55,6 +52,7 @@ from github_stats.services.budget import (
     budget_requests_check,
     quota_budget,
 )
+from github_stats.services.follow_ups import follow_up_lock, follow_up_queue
 from github_stats.services.shown import account_shown_update
 
 logger = logging.getLogger(__name__)
@@ -69,7 +67,6 @@ RECHECK_AFTER = timedelta(days=7)
 _BACKOFF = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1))
 # This many GitHub failures in a row and GitHub is having a bad day: stop, keep what we have.
 _CONSECUTIVE_FAILURES_STOP = 3
-_LOCK = "github_stats:star_history:lock:{}"
 
 
 @dataclass
@@ -108,16 +105,9 @@ def star_history_fill_request(
     AccountStarHistory.objects.update_or_create(
         account=account, defaults={"pending_since": now}, create_defaults={"pending_since": now}
     )
-    task = signature(STAR_HISTORY_TASK, args=(account.pk, requested_by_id))
-    transaction.on_commit(partial(_enqueue, task))
-
-
-def _enqueue(task: Signature) -> None:
-    try:
-        task.apply_async()
-    except Exception:
-        # The broker is down: the next refresh asks again (nothing is lost but time).
-        logger.exception("Could not enqueue a star-history fill")
+    follow_up_queue(
+        task_name=STAR_HISTORY_TASK, account_id=account.pk, requested_by_id=requested_by_id
+    )
 
 
 def star_history_fill(
@@ -133,11 +123,10 @@ def star_history_fill(
     fill after storing what was fetched; `rate_limited_until` says when to go on."""
     now = now or timezone.now()
     result = FillResult(account_id=account_id)
-    lock = _LOCK.format(account_id)
-    if not cache.add(lock, True, timeout=settings.REFRESH_TIME_LIMIT):
-        result.ran = False
-        return result
-    try:
+    with follow_up_lock(kind="star_history", account_id=account_id) as held:
+        if not held:
+            result.ran = False
+            return result
         account = GitHubAccount.objects.for_display().filter(pk=account_id, hidden=False).first()
         if account is None:
             return result
@@ -151,8 +140,6 @@ def star_history_fill(
             budget_requests_charge(user_id=requested_by_id, requests=result.requests)
         result.left_for_later = _wanted_repositories(account.pk, now=now).count()
         return result
-    finally:
-        cache.delete(lock)
 
 
 def _allowed_requests(*, budget: int | None, requested_by_id: int | None) -> int:

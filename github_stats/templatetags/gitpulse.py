@@ -7,12 +7,15 @@
         → <time datetime="…" title="2026-11-22 14:03 UTC" data-relative>today, 14:03 UTC</time>
           (static/js/times.js tells it as "12 minutes ago" in the browser)
   {% row_url "account_dashboard" row.login %}   → {% url %} for links in every row of a table
-  {% history_chart history "total_stars" login %}, {% sparkline values label %},
+  {% history_chart history "total_stars" login %}, {% account_chart charts "followers" login %},
+  {% sparkline values label %},
   {% language_chart shares chart_id title unit %}   → SVG drawn by github_stats/ui/svg.py
+  {% card_embeds login repo as embeds %}   → the embed panel's cards, previews and snippets
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -25,6 +28,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from github_stats.models import today_utc
+from github_stats.selectors.account_history import AccountCharts
+from github_stats.selectors.cards import card_kinds
 from github_stats.selectors.dashboard import (
     METRIC_CHART_LABELS,
     History,
@@ -32,6 +37,7 @@ from github_stats.selectors.dashboard import (
 )
 from github_stats.selectors.repositories import RepoQuery, RepoSort
 from github_stats.ui import charts, svg
+from github_stats.ui.contrast import outline_classes
 from github_stats.ui.formatting import (
     compact_number,
     exact_time,
@@ -71,6 +77,12 @@ def trend(value: int | None) -> str:
 def language_color(name: str) -> str:
     """GitHub's colour for a language ("" when we have none): for an SVG fill attribute."""
     return LANGUAGE_COLORS.get(name, "")
+
+
+@register.filter
+def language_outline(color: str) -> str:
+    """The outline classes a swatch of this colour needs to reach 3:1 (ui/contrast.py)."""
+    return outline_classes(color=color) if color else ""
 
 
 @register.simple_tag
@@ -114,10 +126,51 @@ def history_chart(history: History, metric: Metric, login: str) -> SafeString:
     label = METRIC_CHART_LABELS[metric]
     chart = charts.line_chart(
         chart_id=f"history-{metric}",
-        title=f"{label} of {login} over the last {history.days} days",
+        title=f"{label} of {login} {_over(history.days)}",
         series=[history.series(metric, label)],
     )
     return _drawn(svg.line_chart_svg(chart))
+
+
+# Why a dashboard chart is empty, or a lone dot, where the snapshots' reasons do not apply.
+_NOTES: dict[str, tuple[str, str]] = {
+    "stars-history": (
+        "No dated stars yet: GitHub attributes none of them to a day.",
+        "One day so far: the first star was given today.",
+    ),
+    "public_repos": (
+        "No repositories: each one is counted from the day it was created.",
+        "One day so far: the first repository was created today.",
+    ),
+}
+
+
+@register.simple_tag
+def account_chart(account_charts: AccountCharts, metric: Metric, login: str) -> SafeString:
+    """One chart of the dashboard's history panel (selectors/account_history.py): stars from
+    the summed star history (or the snapshots until there is one), followers from the
+    snapshots, public repositories by creation date."""
+    label = METRIC_CHART_LABELS[metric]
+    if metric == "total_stars":
+        points = account_charts.stars.points
+        notes = "stars-history" if account_charts.stars.from_history else ""
+    elif metric == "public_repos":
+        points, notes = account_charts.repositories, "public_repos"
+    else:
+        points, notes = account_charts.followers, ""
+    empty, one_point = _NOTES.get(notes, (charts.EMPTY_HISTORY, charts.ONE_DAY_SO_FAR))
+    chart = charts.line_chart(
+        chart_id=f"history-{metric}",
+        title=f"{label} of {login} {_over(account_charts.days)}",
+        series=[charts.Series(label, points)],
+        empty_note=empty,
+        one_point_note=one_point,
+    )
+    return _drawn(svg.line_chart_svg(chart))
+
+
+def _over(days: int | None) -> str:
+    return "over its whole history" if days is None else f"over the last {days} days"
 
 
 @register.simple_tag
@@ -149,7 +202,7 @@ def language_chart(shares: list[LanguageShare], chart_id: str, title: str, unit:
 
 
 @register.simple_tag
-def dashboard_url(page_url: str, query: RepoQuery, history_days: int, **changes: Any) -> str:
+def dashboard_url(page_url: str, query: RepoQuery, history_days: int | None, **changes: Any) -> str:
     """The dashboard with the table and the history in this state, some of it changed:
     `{% dashboard_url page_url repos.query history_days sort="name" page=1 %}`. Defaults are
     left out, so every link is short and shareable."""
@@ -157,6 +210,61 @@ def dashboard_url(page_url: str, query: RepoQuery, history_days: int, **changes:
 
 
 @register.simple_tag
-def sort_url(page_url: str, query: RepoQuery, history_days: int, sort: RepoSort) -> str:
+def sort_url(page_url: str, query: RepoQuery, history_days: int | None, sort: RepoSort) -> str:
     """A column header's link: sort by it, or on the column already sorted, the other way."""
     return query.dashboard_url(page_url, history_days=history_days, **query.toggled(sort))
+
+
+# --- Embeddable cards (templates/github_stats/includes/embed_panel.html) ----------------------
+
+
+@dataclass(frozen=True)
+class CardEmbed:
+    """One card of the embed panel: its previews (this site's own path, which the page's CSP
+    allows) and the snippets a README author copies (the site's public address)."""
+
+    label: str
+    alt: str
+    preview: str
+    preview_dark: str
+    url: str
+    markdown: str
+    html: str
+
+
+@register.simple_tag(takes_context=True)
+def card_embeds(context: template.Context, login: str, repo: str = "") -> list[CardEmbed]:
+    """The cards of an account (or of its repository `repo`), from the registry of kinds
+    (selectors/cards.py). The same for everyone: only names and this site's address."""
+    if not settings.CARDS_ENABLED or not login:
+        return []
+    request = context.get("request")
+    base = settings.PUBLIC_BASE_URL
+    if not base and request is not None:
+        base = request.build_absolute_uri("/").rstrip("/")
+    name = f"{login}/{repo}" if repo else login
+    embeds = []
+    for kind in card_kinds(scope="repository" if repo else "account"):
+        if repo:
+            path = reverse(
+                "repository_card", kwargs={"owner": login, "repo": repo, "kind": kind.name}
+            )
+        else:
+            path = reverse("account_card", kwargs={"login": login, "kind": kind.name})
+        url, alt = f"{base}{path}", kind.alt(name)
+        # Logins and repository names are [A-Za-z0-9._-] (github/names.py): nothing in them
+        # needs escaping in Markdown; the HTML snippet is escaped as HTML anyway.
+        markdown = f"[![{alt}]({url})](https://github.com/{name})"
+        html = format_html(
+            '<a href="https://github.com/{}"><picture>'
+            '<source media="(prefers-color-scheme: dark)" srcset="{}?theme=dark">'
+            '<img src="{}" alt="{}"></picture></a>',
+            name,
+            url,
+            url,
+            alt,
+        )
+        embeds.append(
+            CardEmbed(kind.label, alt, path, f"{path}?theme=dark", url, markdown, str(html))
+        )
+    return embeds

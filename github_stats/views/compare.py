@@ -120,6 +120,44 @@ def _figure_rows(comparison: Comparison) -> list[FigureRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class ActivityRow:
+    label: str
+    cells: list[tuple[int | None, str, bool]] = field(default_factory=list)  # value, why not, leads
+
+
+_ACTIVITY_ROWS = (
+    ("this_year", "Contributions this year"),
+    ("last_year", "Contributions last year"),
+    ("all_time", "All-time contributions"),
+    ("current_streak", "Current streak, days"),
+    ("longest_streak", "Longest streak, days"),
+)
+
+
+def _activity_rows(comparison: Comparison) -> list[ActivityRow]:
+    """The contribution figures beneath the others, when a user is compared (organisations
+    have none: their cells say why, as do users whose calendar is not stored yet)."""
+    figures = [comparison.activity_of(a.profile.login) for a in comparison.accounts]
+    if all(one.missing == "organisation" for one in figures):
+        return []
+    rows = []
+    for name, label in _ACTIVITY_ROWS:
+        values = [getattr(one, name) for one in figures]
+        best = max((v for v in values if v is not None), default=0)
+        leads = sum(v is not None for v in values) >= MIN_ACCOUNTS and best > 0
+        rows.append(
+            ActivityRow(
+                label,
+                [
+                    (value, one.reason, leads and value == best)
+                    for value, one in zip(values, figures, strict=True)
+                ],
+            )
+        )
+    return rows
+
+
 def _history_series(comparison: Comparison, metric: str) -> list[Series]:
     return [a.history.series(METRICS[metric], a.profile.login) for a in comparison.accounts]
 
@@ -147,6 +185,7 @@ def _context(
         "accounts": accounts,
         "pending": pending,
         "figure_rows": _figure_rows(comparison),
+        "activity_rows": _activity_rows(comparison),
         "metric_label": metric_label,
         "metrics": [
             (key, METRIC_CHART_LABELS[metric], query.url(metric=key))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -23,31 +23,36 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.ratelimits import RateLimitExceeded, RateLimitUnavailable, rate_limit_hit
 from github_stats.caching import CachedResponse, SharedFragments, Shown
 from github_stats.github.errors import InvalidName
 from github_stats.github.names import validate_login
 from github_stats.models import GitHubAccount
+from github_stats.selectors.account_history import (
+    DASHBOARD_RANGES,
+    account_dashboard_page,
+    history_days_param,
+    history_days_parse,
+)
 from github_stats.selectors.accounts import (
     account_get_visible,
     account_is_tracked,
     account_profile,
 )
-from github_stats.selectors.dashboard import (
-    DEFAULT_HISTORY_DAYS,
-    HISTORY_RANGES,
-)
-from github_stats.selectors.dashboard import (
-    account_dashboard as dashboard_get,
-)
+from github_stats.selectors.dashboard import DEFAULT_HISTORY_DAYS
 from github_stats.selectors.repositories import (
     RepoQuery,
     account_repositories_page,
     repository_languages,
 )
 from github_stats.services.tracking import tracking_add, tracking_remove
+from github_stats.views.dashboard_activity import (
+    ACTIVITY_TARGET,
+    activity_context,
+    activity_year_parse,
+)
 from github_stats.views.fetching import (
     AccountLookup,
     account_lookup,
@@ -64,6 +69,8 @@ from github_stats.views.problems import (
 from github_stats.views.watchlist import watchlist_partial
 
 TEMPLATE = "github_stats/account.html"
+# The id of the stars chart, which polls itself while its star history is being fetched.
+STARS_TARGET = "stars-history"
 
 
 @login_required_htmx
@@ -76,9 +83,10 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         invalid = Problem("invalid", "That is not a GitHub login", exc.message)
         return render_problem(request, TEMPLATE, invalid)
     query, days = RepoQuery.parse(request.GET), _history_days(request)
+    year = activity_year_parse(request.GET.get("year"))
     # The login as typed: another spelling of it misses, and is redirected below.
     cached = CachedResponse(
-        request, name=f"u/{login}", state=_state(query, days), logins=[login], personal=True
+        request, name=f"u/{login}", state=_state(query, days, year), logins=[login], personal=True
     )
     if (hit := cached.hit()) is not None:
         return hit
@@ -99,6 +107,15 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     target = (
         request.htmx.target if request.htmx and not request.htmx.history_restore_request else ""
     )
+    if target == STARS_TARGET:
+        # The stars chart polling while its history is fetched: itself alone, until the
+        # answer no longer polls.
+        context = _context(request, lookup, query=query, days=days, parts="stars")
+        return TemplateResponse(request, f"{TEMPLATE}#stars", context)
+    if target == ACTIVITY_TARGET:
+        # The activity panel alone: a year picked, or its poll while the first fill runs.
+        context = _context(request, lookup, query=query, days=days, year=year, parts="activity")
+        return TemplateResponse(request, f"{TEMPLATE}#activity", context)
     if target in ("repos", "history"):
         # The table or the charts alone (no tracking state, no refresh queued), with the other
         # region's links out of band so both keep carrying the whole state in their URLs.
@@ -107,7 +124,7 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         shown: RepoQuery = context["repo_query"]  # the page the table landed on
         return push_url(response, shown.dashboard_url(context["page_url"], history_days=days))
 
-    context = _context(request, lookup, query=query, days=days)
+    context = _context(request, lookup, query=query, days=days, year=year)
     response = TemplateResponse(request, TEMPLATE, context)
     if lookup.job is None:
         cached.store(response, shown=[Shown.of(context["profile"])])
@@ -141,7 +158,9 @@ def account_refresh(request: HtmxHttpRequest, login: str) -> HttpResponse:
         messages.error(request, f"{throttled.title}. {throttled.message}")
         return redirect("account_dashboard", login=found.login)
     job, problem = refresh_queue(request, found.login, account=found)
-    url = reverse("account_dashboard", kwargs={"login": found.login})
+    # The button may be on another page of the account (a repository's): it polls there.
+    back = _page_back(request)
+    url = back or reverse("account_dashboard", kwargs={"login": found.login})
     if not request.htmx:
         if problem is not None:
             messages.error(request, f"{problem.title}. {problem.message}")
@@ -150,7 +169,11 @@ def account_refresh(request: HtmxHttpRequest, login: str) -> HttpResponse:
         return redirect(url)
     lookup = AccountLookup(login=found.login, account=found, job=job)
     if job is not None and job.is_in_flight:
-        return _refresh_status(request, lookup)
+        return _refresh_status(request, lookup, page_url=back)
+    if back:
+        if problem is not None:
+            messages.error(request, f"{problem.title}. {problem.message}")
+        return HttpResponseClientRedirect(back)  # done already (inline): that page, fresh
     found.refresh_from_db()
     context = _context(request, lookup, query=RepoQuery(), days=DEFAULT_HISTORY_DAYS)
     if problem is not None:
@@ -201,7 +224,13 @@ def _tracking_change(request: HtmxHttpRequest, login: str, *, track: bool) -> Ht
 
 
 def _context(
-    request: HtmxHttpRequest, lookup: AccountLookup, *, query: RepoQuery, days: int, parts: str = ""
+    request: HtmxHttpRequest,
+    lookup: AccountLookup,
+    *,
+    query: RepoQuery,
+    days: int | None,
+    year: int | None = None,
+    parts: str = "",
 ) -> dict[str, Any]:
     """Everything the page (or the `parts` an htmx request asked for) shows. A whole page: the
     account row (already read) and its shared body, read only when no one has just rendered
@@ -213,26 +242,45 @@ def _context(
         "login": account.login,
         "profile": profile,
         "history_days": days,
-        "history_ranges": HISTORY_RANGES,
+        "history_ranges": DASHBOARD_RANGES,
         "default_history_days": DEFAULT_HISTORY_DAYS,
         **lookup.poll_context(),
         "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
     }
     if parts:
-        context.update(_data(account, query=query, days=days, parts=parts))
+        context.update(_data(account, query=query, days=days, year=year, parts=parts))
     else:
         context["is_tracked"] = account_is_tracked(user=request.user, account=account)
-        context["body"] = _body(context, account=account, query=query, days=days)
+        context["body"] = _body(context, account=account, query=query, days=days, year=year)
     return context
 
 
 def _data(
-    account: GitHubAccount, *, query: RepoQuery, days: int, parts: str = ""
+    account: GitHubAccount,
+    *,
+    query: RepoQuery,
+    days: int | None,
+    year: int | None = None,
+    parts: str = "",
 ) -> dict[str, Any]:
-    dashboard = dashboard_get(account=account, history_days=days) if parts != "repos" else None
+    page_url = reverse("account_dashboard", kwargs={"login": account.login})
+    if parts == "activity":
+        return activity_context(account=account, year=year, days=days, page_url=page_url)
+    data: dict[str, Any] = {"dashboard": None}
+    if not parts:
+        data.update(activity_context(account=account, year=year, days=days, page_url=page_url))
+    if parts != "repos":
+        page = account_dashboard_page(account=account, days=days)
+        # Only the range: nothing personal, and the same for every state of the table.
+        poll = page_url
+        if days != DEFAULT_HISTORY_DAYS:
+            poll += f"?days={history_days_param(days)}"
+        data.update(dashboard=page.dashboard, charts=page.charts, stars_poll_url=poll)
+    if parts == "stars":
+        return data
     repos = account_repositories_page(account=account, query=query)
     return {
-        "dashboard": dashboard,
+        **data,
         "repos": repos,
         "repo_query": repos.query,
         "public_repos": account.public_repos,
@@ -242,17 +290,22 @@ def _data(
 
 
 def _body(
-    context: dict[str, Any], *, account: GitHubAccount, query: RepoQuery, days: int
+    context: dict[str, Any],
+    *,
+    account: GitHubAccount,
+    query: RepoQuery,
+    days: int | None,
+    year: int | None,
 ) -> SafeString:
     """Figures, history, languages and the table in this state, as every person sees them:
     shared between people under the account's version (caching.SharedFragments)."""
     shown = Shown.of(context["profile"])
-    fragments = SharedFragments("dashboard", state=_state(query, days))
+    fragments = SharedFragments("dashboard", state=_state(query, days, year))
     if found := fragments.get_many([shown]):
         return found[shown.login.lower()][0]
     # No request: the body cannot pick up anything personal (a CSRF token, the user).
     body = render_to_string(
-        f"{TEMPLATE}#body", {**context, **_data(account, query=query, days=days)}
+        f"{TEMPLATE}#body", {**context, **_data(account, query=query, days=days, year=year)}
     )
     fragments.store_many([(shown, body, None)])
     # Our own template's output, escaped as it was rendered.
@@ -275,17 +328,22 @@ def _without_account(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpRes
 
 
 def _refresh_status(
-    request: HtmxHttpRequest, lookup: AccountLookup, problem: Problem | None = None
+    request: HtmxHttpRequest,
+    lookup: AccountLookup,
+    problem: Problem | None = None,
+    *,
+    page_url: str = "",
 ) -> HttpResponse:
     """The "Refreshing…" line that polls a job in flight (it replaces itself until done), or
-    the refresh line saying what stopped a refresh (`problem`)."""
+    the refresh line saying what stopped a refresh (`problem`). It polls `page_url` (the
+    dashboard unless the button was on another page)."""
     account = lookup.account
     assert account is not None
     context = {
         "login": account.login,
         "profile": account_profile(account=account),
         **lookup.poll_context(),
-        "page_url": reverse("account_dashboard", kwargs={"login": account.login}),
+        "page_url": page_url or reverse("account_dashboard", kwargs={"login": account.login}),
     }
     if problem is not None:
         context["job_problem"] = problem
@@ -310,17 +368,25 @@ def _stored_account(
     return render_problem(request, TEMPLATE, problem, login=login)
 
 
-def _history_days(request: HtmxHttpRequest) -> int:
-    try:
-        days = int(request.GET.get("days", DEFAULT_HISTORY_DAYS))
-    except ValueError:
-        return DEFAULT_HISTORY_DAYS
-    return days if days in HISTORY_RANGES else DEFAULT_HISTORY_DAYS
+def _page_back(request: HtmxHttpRequest) -> str:
+    """The POST's `next`, when it is a repository page of this site (its path only: the poll
+    adds `?job=`); "" otherwise."""
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    path = urlsplit(back).path
+    return path if safe and not urlsplit(back).netloc and path.startswith("/r/") else ""
 
 
-def _state(query: RepoQuery, days: int) -> str:
-    """The table's and the history's state in one canonical form (unknown or malformed
-    parameters fall back to their defaults, as the page does)."""
+def _history_days(request: HtmxHttpRequest) -> int | None:
+    """30, 90, 365, or None for `days=all`; anything else the default (old links work)."""
+    return history_days_parse(request.GET.get("days"))
+
+
+def _state(query: RepoQuery, days: int | None, year: int | None = None) -> str:
+    """The table's, the history's and the activity year's state in one canonical form
+    (unknown or malformed parameters fall back to their defaults, as the page does)."""
     params = query.params()
-    params["days"] = str(days)
+    params["days"] = history_days_param(days)
+    if year is not None:
+        params["year"] = str(year)
     return urlencode(params)

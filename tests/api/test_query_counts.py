@@ -49,6 +49,16 @@ def test_account_history(api, octocat, django_assert_num_queries):
         assert api.get("/api/v1/accounts/octocat/history?days=30").status_code == 200
 
 
+def test_account_stars(api, octocat, django_assert_num_queries):
+    from github_stats.models import AccountStarHistory, today_utc, weeks_pack
+
+    days = {today_utc().replace(day=1): 4, today_utc().replace(year=2015): 9}
+    AccountStarHistory.objects.create(account=octocat, weeks=weeks_pack(days), attributed=13)
+    # user, account, its summed star history (one row, whatever the repositories)
+    with django_assert_num_queries(3):
+        assert api.get("/api/v1/accounts/octocat/stars?interval=week").status_code == 200
+
+
 def test_repository(api, octocat, django_assert_num_queries):
     # user, account, repository
     with django_assert_num_queries(3):
@@ -83,8 +93,8 @@ def test_watchlist_put_and_delete(api, octocat, django_assert_num_queries):
 
 def test_compare(api, octocat, django_assert_num_queries):
     snapshots_for(GitHubAccountFactory(login="hubot"), days=10)
-    # user, both accounts, both accounts' snapshots
-    with django_assert_num_queries(3):
+    # user, both accounts, both accounts' snapshots, both users' contribution years (activity)
+    with django_assert_num_queries(4):
         assert api.get("/api/v1/compare?logins=octocat,hubot").status_code == 200
     # user: the answer comes from the cache, checked against both accounts' versions
     with django_assert_num_queries(1):

@@ -68,7 +68,8 @@ def rate_limit_answer(state: FakeState) -> Response:
 
 
 def graphql_answer(state: FakeState, body: Any, *, authorization: str | None) -> Response:
-    """The one GraphQL query the client sends: languages of repositories by alias, and rateLimit."""
+    """The GraphQL the client sends: languages of repositories by alias, and rateLimit; the
+    contribution documents are answered by tests/fakegithub/contributions.py."""
     if not authorization:
         return Response(
             401,
@@ -81,6 +82,12 @@ def graphql_answer(state: FakeState, body: Any, *, authorization: str | None) ->
         return Response(400, {"message": "Problems parsing JSON"})
     query: str = body["query"]
     variables = body.get("variables") or {}
+    # contributions.py answers GraphQL too, with Response from here: import it late.
+    from tests.fakegithub.contributions import contributions_graphql
+
+    contributions = contributions_graphql(state, query, variables)
+    if contributions is not None:
+        return contributions
     fields = _GRAPHQL_FIELD.findall(query)
     if not fields and "rateLimit" not in query:
         return Response(200, {"errors": [{"message": "Parse error: the fake knows one query"}]})
@@ -104,19 +111,24 @@ def graphql_answer(state: FakeState, body: Any, *, authorization: str | None) ->
         data[alias] = {"languages": {"edges": edges[:100]}}
     # GitHub's cost: requests needed (1 + one languages connection per repository) / 100.
     cost = max(1, round((1 + len(fields)) / 100))
-    budget = state.budget("graphql")
     if "rateLimit" in query:
-        data["rateLimit"] = {
-            "cost": cost,
-            "limit": budget.limit,
-            "remaining": max(budget.remaining - cost, 0),
-            "used": budget.used + cost,
-            "resetAt": datetime.fromtimestamp(budget.reset, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
+        data["rateLimit"] = rate_limit_data(state, cost)
     result: dict[str, Any] = {"data": data}
     if errors:
         result["errors"] = errors
     return Response(200, result, headers={"X-Fake-Cost": str(cost)})
+
+
+def rate_limit_data(state: FakeState, cost: int) -> dict[str, Any]:
+    """GraphQL's `rateLimit { cost limit remaining used resetAt }` after this query."""
+    budget = state.budget("graphql")
+    return {
+        "cost": cost,
+        "limit": budget.limit,
+        "remaining": max(budget.remaining - cost, 0),
+        "used": budget.used + cost,
+        "resetAt": datetime.fromtimestamp(budget.reset, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
 
 
 def fault_answer(fault: Fault) -> Response:
@@ -177,6 +189,8 @@ def conditional_answer(response: Response, *, headers: Any, link_on_304: bool) -
     headers = {"ETag": f'"{digest}"'}  # GitHub answers a 304 with the strong form
     if "Last-Modified" in response.headers:
         headers["Last-Modified"] = response.headers["Last-Modified"]
+    if "X-Poll-Interval" in response.headers:  # the events feed says it on a 304 too
+        headers["X-Poll-Interval"] = response.headers["X-Poll-Interval"]
     if link_on_304 and "Link" in response.headers:
         headers["Link"] = response.headers["Link"]
     return Response(304, headers=headers)

@@ -70,6 +70,8 @@ class FakeAccount:
     created_at: datetime
     updated_at: datetime
     repos: dict[str, FakeRepo] = field(default_factory=dict)  # lower-case name → repo
+    # Contributions per day (tests/fakegithub/contributions.py), generated on first use.
+    contribution_days: dict[date, int] | None = None
 
     @property
     def public_repos(self) -> int:

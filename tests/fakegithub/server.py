@@ -21,6 +21,7 @@ from tests.fakegithub.answers import (
     graphql_answer,
     rate_limit_answer,
 )
+from tests.fakegithub.contributions import events_answer
 from tests.fakegithub.stars import history_answer
 from tests.fakegithub.state import FakeAccount, FakeRepo, FakeState, RequestRecord
 
@@ -183,6 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._repo_list(
                     account if account and account.kind == "org" else None, params, api
                 )
+            case ["users", login, "events", "public"]:
+                return events_answer(state, state.account(login), params, api)
             case ["repos", owner, name]:
                 moved = self._moved_repo(owner, name, "")
                 return moved or self._repo(state.repo(owner, name), api)

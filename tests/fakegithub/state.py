@@ -291,6 +291,34 @@ class FakeState(Traffic):
             repo.updated_at = self.tick()
             return repo
 
+    def set_contribution_days(self, login: str, days: Mapping[date, int]) -> FakeAccount:
+        """An exact contribution history ({day: contributions}) for a user."""
+        from tests.fakegithub.contributions import set_contribution_days
+
+        with self.lock:
+            account = self._must_user(login)
+            set_contribution_days(account, days)
+            return account
+
+    def add_contributions(self, login: str, n: int = 1, day: date | None = None) -> FakeAccount:
+        """`n` more contributions on `day` (default today): the calendar and the public
+        events (and so their ETag) change with them."""
+        from tests.fakegithub.contributions import contribution_days
+        from tests.fakegithub.stars import today
+
+        with self.lock:
+            account = self._must_user(login)
+            days = contribution_days(self, account)
+            when = day or today(self)
+            days[when] = days.get(when, 0) + n
+            return account
+
+    def _must_user(self, login: str) -> FakeAccount:
+        account = self.account(login)
+        if account is None or account.kind != "user":
+            raise KeyError(f"{login} is no user")
+        return account
+
     def push(
         self, owner: str, name: str, *, language_bytes: dict[str, int] | None = None
     ) -> FakeRepo:

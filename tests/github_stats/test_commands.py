@@ -8,30 +8,20 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository, Tracking
+from tests.github_stats.commands import backfill
 from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _backfill(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("backfill_accounts", *args, stdout=out, no_color=True)
-    except CommandError as exc:
-        out.write(f"\nCommandError: {exc}")
-        return exc.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 def test_backfill_refreshes_every_login_and_exits_0(fake_github):
     fake_github.state.add_user("alice", repos=120)
     fake_github.state.add_org("acme", repos=3)
 
-    status, output = _backfill("alice", "acme")
+    status, output = backfill("alice", "acme")
 
     assert status == 0
     assert "[1/2] alice: ok: 120 repositories (120 written, 0 removed), 3 GitHub requests" in output
@@ -53,7 +43,7 @@ def test_backfill_refreshes_every_login_and_exits_0(fake_github):
 def test_backfill_reports_not_found_and_invalid_and_exits_1(fake_github):
     fake_github.state.add_user("alice")
 
-    status, output = _backfill("alice", "nobody", "bad--login")
+    status, output = backfill("alice", "nobody", "bad--login")
 
     assert status == 1
     assert "[2/3] nobody: not found on GitHub" in output
@@ -68,7 +58,7 @@ def test_backfill_stops_at_a_rate_limit_without_waiting(fake_github):
     fake_github.state.add_user("bob")
     fake_github.state.set_quota(remaining=0, reset_in=900)
 
-    status, output = _backfill("alice", "bob")
+    status, output = backfill("alice", "bob")
 
     assert status == 1
     reset = timezone.now() + dt.timedelta(seconds=900)
@@ -88,7 +78,7 @@ def test_backfill_leaves_an_account_a_worker_is_refreshing_to_the_worker(fake_gi
     account = GitHubAccountFactory(login="alice", github_id=fake.id)
     RefreshJobFactory(account=account, status=JobStatus.RUNNING)
 
-    status, output = _backfill("alice")
+    status, output = backfill("alice")
 
     assert status == 1
     assert "[1/1] alice: skipped: a worker is refreshing it right now" in output
@@ -99,7 +89,7 @@ def test_backfill_reports_github_failures(fake_github):
     fake_github.state.add_user("alice")
     fake_github.state.inject("/users/alice", "status", status=500, count=None)
 
-    status, output = _backfill("alice")
+    status, output = backfill("alice")
 
     assert status == 1
     assert "[1/1] alice: failed: GitHub answered 500 3 times." in output
@@ -108,7 +98,7 @@ def test_backfill_reports_github_failures(fake_github):
 def test_backfill_skips_hidden_accounts(fake_github):
     GitHubAccountFactory(login="alice", hidden=True)
 
-    status, output = _backfill("alice")
+    status, output = backfill("alice")
 
     assert status == 0
     assert "[1/1] alice: skipped: hidden by moderation" in output
@@ -121,7 +111,7 @@ def test_backfill_reads_logins_from_a_file(fake_github, tmp_path: Path):
     logins = tmp_path / "logins.txt"
     logins.write_text("# people\nalice\n\nbob  # a comment\nALICE\n")
 
-    status, output = _backfill("--file", str(logins))
+    status, output = backfill("--file", str(logins))
 
     assert status == 0
     assert "Summary: ok 2." in output
@@ -133,7 +123,7 @@ def test_backfill_stale_refreshes_stored_accounts_older_than_the_ttl(fake_github
     GitHubAccountFactory(login="alice", github_id=fake.id, fetched_at=old)
     GitHubAccountFactory(fetched_at=timezone.now())  # fresh: not refreshed
 
-    status, output = _backfill("--stale")
+    status, output = backfill("--stale")
 
     assert status == 0
     assert "[1/1] alice: ok" in output
@@ -143,14 +133,14 @@ def test_backfill_stale_refreshes_stored_accounts_older_than_the_ttl(fake_github
 def test_backfill_tracks_for_a_user(fake_github, user):
     fake_github.state.add_user("alice")
 
-    status, _ = _backfill("alice", "--track-for", user.email.upper())
+    status, _ = backfill("alice", "--track-for", user.email.upper())
 
     assert status == 0
     assert Tracking.objects.get().user == user
 
 
 def test_backfill_for_an_unknown_user_is_an_error(fake_github):
-    status, output = _backfill("alice", "--track-for", "nobody@example.com")
+    status, output = backfill("alice", "--track-for", "nobody@example.com")
 
     assert status == 1
     assert "No user has the email address nobody@example.com." in output
@@ -158,7 +148,7 @@ def test_backfill_for_an_unknown_user_is_an_error(fake_github):
 
 
 def test_backfill_needs_something_to_do(db):
-    status, output = _backfill()
+    status, output = backfill()
 
     assert status == 1
     assert "Name at least one LOGIN" in output

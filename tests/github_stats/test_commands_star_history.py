@@ -3,29 +3,17 @@ path for accounts stored before star history), budgets and rate limits."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from github_stats.models import AccountStarHistory, StarHistory
+from tests.github_stats.commands import backfill
 from tests.github_stats.factories import TrackingFactory
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.now(UTC)
-
-
-def _backfill(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("backfill_accounts", *args, stdout=out, no_color=True)
-    except CommandError as exc:
-        out.write(f"\nCommandError: {exc}")
-        return exc.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -39,7 +27,7 @@ def two_accounts(fake_github):
 
 
 def test_with_logins_it_refreshes_and_fills_in_the_star_history(two_accounts):
-    status, output = _backfill("alice", "--star-history")
+    status, output = backfill("alice", "--star-history")
 
     assert status == 0, output
     # 400 days are 58 or 59 weeks: two pages of 30.
@@ -57,7 +45,7 @@ def test_alone_it_fills_every_stored_account_lacking_history_most_tracked_first(
     bob = refresh("bob")
     TrackingFactory(account=bob)
 
-    status, output = _backfill("--star-history")
+    status, output = backfill("--star-history")
 
     assert status == 0, output
     lines = [line for line in output.splitlines() if line.startswith("[")]
@@ -66,7 +54,7 @@ def test_alone_it_fills_every_stored_account_lacking_history_most_tracked_first(
     assert StarHistory.objects.count() == 2
     # Nothing left: a second run says so and costs nothing.
     two_accounts.reset_counters()
-    status, output = _backfill("--star-history")
+    status, output = backfill("--star-history")
     assert status == 0
     assert "Every stored account has its star history." in output
     assert two_accounts.log == []
@@ -75,7 +63,7 @@ def test_alone_it_fills_every_stored_account_lacking_history_most_tracked_first(
 def test_the_budget_leaves_the_rest_for_later(two_accounts, refresh):
     refresh("alice")
 
-    status, output = _backfill("--star-history", "--star-history-budget", "1")
+    status, output = backfill("--star-history", "--star-history-budget", "1")
 
     assert status == 0, output
     assert (
@@ -89,7 +77,7 @@ def test_a_rate_limit_stops_the_fill_and_the_command(two_accounts, refresh):
     refresh("bob")
     two_accounts.set_quota(remaining=1)
 
-    status, output = _backfill("--star-history")
+    status, output = backfill("--star-history")
 
     assert status == 1
     assert "rate limited until" in output
@@ -97,7 +85,7 @@ def test_a_rate_limit_stops_the_fill_and_the_command(two_accounts, refresh):
 
 
 def test_a_bad_budget_is_refused(two_accounts):
-    status, output = _backfill("alice", "--star-history", "--star-history-budget", "0")
+    status, output = backfill("alice", "--star-history", "--star-history-budget", "0")
 
     assert status == 1
     assert "--star-history-budget must be at least 1." in output

@@ -23,8 +23,10 @@ def test_pages_render_from_the_database_when_the_cache_is_down(
     assert response.status_code == HTTPStatus.OK
     assert b"/r/no-cache/still-here" in response.content
     # Every read goes to the database, every time: the session, the user, the account (with
-    # the tracking state), its snapshots, the repositories' count and page.
-    with django_assert_num_queries(6):
+    # the tracking state), its snapshots, its summed star history, its repositories' creation
+    # dates, its contribution years and activity bookkeeping (no year stored: no calendar
+    # read), the repositories' count and page.
+    with django_assert_num_queries(10):
         assert client.get("/u/no-cache").status_code == HTTPStatus.OK
     assert client.get("/r/no-cache/still-here").status_code == HTTPStatus.OK
     assert client.get("/search/suggest/?q=no").status_code == HTTPStatus.OK

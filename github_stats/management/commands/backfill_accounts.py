@@ -1,5 +1,6 @@
 """manage.py backfill_accounts LOGIN [LOGIN ...] [--file F] [--stale] [--track-for EMAIL]
                              [--star-history [--star-history-budget N]]
+                             [--activity [--activity-budget N]]
 
 Refreshes accounts now, in this process: no Celery worker needs to run. Each refresh is the
 account's RefreshJob (services/jobs.py refresh_run_now), so an account already being refreshed by a
@@ -13,6 +14,12 @@ worker runs after a refresh: services/star_history.py), up to --star-history-bud
 account. Alone, without logins, it fills in every stored account that still lacks some, most
 tracked first, without refreshing them: the upgrade path for accounts stored before star history
 existed (the scheduler's normal refreshes do the same over time).
+
+--activity does the same for activity, GitHub's contribution calendar (services/activity.py,
+GraphQL: it needs GITHUB_TOKEN; without one each account says "skipped"): after each refresh,
+the years it lacks, up to --activity-budget contribution years per account (about a GraphQL
+point each). Alone, it fills in every stored visible user without any stored contribution year,
+most tracked first. Both alone: each account lacking either gets both fills.
 """
 
 from __future__ import annotations
@@ -32,7 +39,14 @@ from github_stats.exceptions import AccountHidden, QuotaReserved
 from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubNotFound, InvalidLogin, RateLimited
 from github_stats.github.quota import quota_get
-from github_stats.models import GitHubAccount, JobStatus, Repository
+from github_stats.models import (
+    AccountKind,
+    ContributionYear,
+    GitHubAccount,
+    JobStatus,
+    Repository,
+)
+from github_stats.services.activity import ActivityResult, activity_fill
 from github_stats.services.jobs import refresh_run_now
 from github_stats.services.star_history import FillResult, star_history_fill
 from github_stats.services.tracking import tracking_add
@@ -83,6 +97,18 @@ class Command(BaseCommand):
             metavar="N",
             help="GitHub requests per account for star history (default STAR_HISTORY_BUDGET)",
         )
+        parser.add_argument(
+            "--activity",
+            action="store_true",
+            help="fill in activity (contributions) too; alone: every stored user without any",
+        )
+        parser.add_argument(
+            "--activity-budget",
+            type=int,
+            default=None,
+            metavar="N",
+            help="contribution years fetched per account (default ACTIVITY_BUDGET)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user(options["track_for"])
@@ -90,22 +116,39 @@ class Command(BaseCommand):
         self.star_history_budget = options["star_history_budget"]
         if self.star_history_budget is not None and self.star_history_budget < 1:
             raise CommandError("--star-history-budget must be at least 1.")
+        self.activity = options["activity"]
+        self.activity_budget = options["activity_budget"]
+        if self.activity_budget is not None and self.activity_budget < 1:
+            raise CommandError("--activity-budget must be at least 1.")
         targets = self._targets(options["logins"], options["file"], stale=options["stale"])
-        fill_only = not targets and self.star_history
+        fill_only = not targets and (self.star_history or self.activity)
         if fill_only:
-            targets = self._lacking_star_history()
+            targets = self._lacking()
             if not targets:
-                self.stdout.write("Every stored account has its star history.")
+                self.stdout.write(
+                    "Every stored account has its "
+                    + " and ".join(
+                        what
+                        for what, asked in (
+                            ("star history", self.star_history),
+                            ("activity", self.activity),
+                        )
+                        if asked
+                    )
+                    + "."
+                )
                 return
         if not targets:
-            raise CommandError("Name at least one LOGIN, or use --file, --stale or --star-history.")
+            raise CommandError(
+                "Name at least one LOGIN, or use --file, --stale, --star-history or --activity."
+            )
         counts: Counter[str] = Counter()
         client = GitHubClient(may_sleep=False)
         total = len(targets)
         for index, target in enumerate(targets, start=1):
             if fill_only:
                 assert target.account is not None
-                outcome, line = self._fill(target.account, client)
+                outcome, line = self._fills(target.account, client)
             else:
                 outcome, line = self._refresh(target, client, user)
             counts[outcome] += 1
@@ -184,8 +227,8 @@ class Command(BaseCommand):
             tracking_add(user=user, account=result.account)
         stats = result.stats
         filled = ""
-        if self.star_history:
-            outcome, filled = self._fill(result.account, client)
+        if self.star_history or self.activity:
+            outcome, filled = self._fills(result.account, client)
             if outcome != OK:
                 return outcome, filled
             filled = f"; {filled}"
@@ -202,6 +245,35 @@ class Command(BaseCommand):
             + filled
         )
 
+    def _fills(self, account: GitHubAccount, client: GitHubClient) -> tuple[str, str]:
+        """The fills asked for, star history first; the first that is not OK ends the line."""
+        lines = []
+        for asked, fill in ((self.star_history, self._fill), (self.activity, self._activity)):
+            if not asked:
+                continue
+            outcome, line = fill(account, client)
+            lines.append(line)
+            if outcome != OK:
+                return outcome, "; ".join(lines)
+        return OK, "; ".join(lines)
+
+    def _activity(self, account: GitHubAccount, client: GitHubClient) -> tuple[str, str]:
+        if not client.has_token:
+            return OK, "activity: skipped (no GITHUB_TOKEN)"
+        if account.kind == AccountKind.ORG:
+            return OK, "activity: skipped (an organisation has no contribution calendar)"
+        result = activity_fill(account_id=account.pk, client=client, budget=self.activity_budget)
+        if not result.ran:
+            return BUSY, "activity: skipped, being fetched elsewhere"
+        line = _activity_line(result)
+        if result.rate_limited_until is not None:
+            until = f"{result.rate_limited_until:%Y-%m-%d %H:%M:%S}"
+            return RATE_LIMITED, f"{line}; rate limited until {until} UTC; stopping here"
+        if result.error:
+            # The rest of the refresh stands; the fill is retried later (its backoff is stored).
+            return FAILED, f"{line}; failed: {result.error}"
+        return OK, line
+
     def _fill(self, account: GitHubAccount, client: GitHubClient) -> tuple[str, str]:
         result = star_history_fill(
             account_id=account.pk, client=client, budget=self.star_history_budget
@@ -213,6 +285,31 @@ class Command(BaseCommand):
             until = f"{result.rate_limited_until:%Y-%m-%d %H:%M:%S}"
             return RATE_LIMITED, f"{line}; rate limited until {until} UTC; stopping here"
         return OK, line
+
+    def _lacking(self) -> list[_Target]:
+        """The accounts a fill alone is for: lacking star history and/or activity, as asked,
+        each once, in the order of the first list that names it."""
+        found: dict[int, _Target] = {}
+        if self.star_history:
+            found |= {t.account.pk: t for t in self._lacking_star_history() if t.account}
+        if self.activity:
+            for target in self._lacking_activity():
+                assert target.account is not None
+                found.setdefault(target.account.pk, target)
+        return list(found.values())
+
+    def _lacking_activity(self) -> list[_Target]:
+        """Visible users without any stored contribution year, most tracked first (then
+        stalest). One query."""
+        stored = ContributionYear.objects.filter(account=OuterRef("pk"))
+        accounts = (
+            GitHubAccount.objects.visible()
+            .filter(kind=AccountKind.USER)
+            .exclude(Exists(stored))
+            .annotate(trackers=Count("trackings"))
+            .order_by("-trackers", "fetched_at", "pk")
+        )
+        return [_Target(label=a.login, account=a) for a in accounts.only("pk", "login", "kind")]
 
     def _lacking_star_history(self) -> list[_Target]:
         """Visible accounts with a starred repository whose history was never fetched, most
@@ -226,7 +323,7 @@ class Command(BaseCommand):
             .annotate(trackers=Count("trackings"))
             .order_by("-trackers", "fetched_at", "pk")
         )
-        return [_Target(label=a.login, account=a) for a in accounts.only("pk", "login")]
+        return [_Target(label=a.login, account=a) for a in accounts.only("pk", "login", "kind")]
 
     def _summary(self, counts: Counter[str], client: GitHubClient) -> str:
         order = (OK, NOT_FOUND, INVALID, RATE_LIMITED, FAILED, BUSY, HIDDEN, NOT_ATTEMPTED)
@@ -256,4 +353,15 @@ def _fill_line(result: FillResult) -> str:
     return (
         f"star history of {result.repositories_fetched} repositories fetched "
         f"({result.requests} requests, {result.quota_requests} counted){failed}{later}"
+    )
+
+
+def _activity_line(result: ActivityResult) -> str:
+    if result.events_not_modified:
+        return "activity: nothing new (public events unchanged, 0 GraphQL points)"
+    years = len(result.years_fetched)
+    later = f", {result.left_for_later} left for later" if result.left_for_later else ""
+    return (
+        f"activity: {years} year{'s' if years != 1 else ''} fetched "
+        f"({result.graphql_points} GraphQL points){later}"
     )

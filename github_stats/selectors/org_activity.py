@@ -1,0 +1,81 @@
+"""An organisation's activity, from what we store of its repositories: GitHub has no
+contribution calendar for organisations, and summing their members' is not what their users
+want. Repositories pushed to in the last 7, 30 and 90 days (pushed_at), new repositories a
+month (created_at, of the repositories that still exist) and stars gained a week (the
+repositories' summed star history). Two queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import Field
+
+from github_stats.models import GitHubAccount, Repository, today_utc
+from github_stats.selectors.star_history import StarPoint, account_star_history
+
+ACTIVE_WINDOWS = (7, 30, 90)
+MONTHS_SHOWN = 24
+WEEKS_SHOWN = 52
+
+
+@dataclass(frozen=True)
+class ActiveCount:
+    days: int
+    repositories: int
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: Annotated[date, Field(description="The first day of the month.")]
+    repositories: int
+
+
+@dataclass(frozen=True)
+class OrganisationActivity:
+    active: Annotated[list[ActiveCount], Field(description="Repositories pushed to lately.")]
+    new_repositories: Annotated[
+        list[MonthCount], Field(description="Of the repositories that still exist, oldest first.")
+    ]
+    stars_gained: Annotated[
+        list[StarPoint], Field(description="A point a week over the last year (summed history).")
+    ]
+    repositories: int
+
+
+def organisation_activity(
+    *, account: GitHubAccount, now: datetime | None = None
+) -> OrganisationActivity:
+    now = now or timezone.now()
+    rows = list(Repository.objects.for_account(account).values_list("pushed_at", "created_at"))
+    active = [
+        ActiveCount(
+            days, sum(1 for pushed, _ in rows if pushed and pushed >= now - timedelta(days=days))
+        )
+        for days in ACTIVE_WINDOWS
+    ]
+    today = today_utc(now)
+    first_month = _months_back(today.replace(day=1), MONTHS_SHOWN - 1)
+    by_month: dict[date, int] = {}
+    for _, created in rows:
+        if created is not None:
+            month = created.date().replace(day=1)
+            if month >= first_month:
+                by_month[month] = by_month.get(month, 0) + 1
+    months = [_months_back(today.replace(day=1), back) for back in range(MONTHS_SHOWN - 1, -1, -1)]
+    stars = account_star_history(
+        account=account, interval="week", start=today - timedelta(weeks=WEEKS_SHOWN), now=now
+    )
+    return OrganisationActivity(
+        active=active,
+        new_repositories=[MonthCount(month, by_month.get(month, 0)) for month in months],
+        stars_gained=stars.series.points,
+        repositories=len(rows),
+    )
+
+
+def _months_back(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
