@@ -38,6 +38,7 @@ _SERIES_VALUES = (
     "star_history__next_page",
     "star_history__fetched_at",
     "owner__star_history__pending_since",
+    "star_history__last_error",
 )
 
 
@@ -62,6 +63,9 @@ class StarSeries:
     truncated: Annotated[bool, Field(description="GitHub's 100-page limit stopped the fetch.")]
     pending: Annotated[bool, Field(description="A fetch is queued or running.")]
     fetched_at: datetime | None
+    error: Annotated[
+        str, Field(description="Why GitHub did not give us the history (retried later).")
+    ] = ""
 
     @property
     def empty(self) -> bool:
@@ -219,6 +223,7 @@ def _repository_series(
         truncated=truncated,
         pending=_pending(row.get("owner__star_history__pending_since"), now),
         fetched_at=row.get("star_history__fetched_at"),
+        error=row.get("star_history__last_error") or "",
     )
 
 
@@ -235,6 +240,7 @@ def _series(
     truncated: bool,
     pending: bool,
     fetched_at: datetime | None,
+    error: str = "",
 ) -> StarSeries:
     first_star = min(days) if days else None
     points: list[StarPoint] = []
@@ -253,6 +259,7 @@ def _series(
         truncated=truncated,
         pending=pending,
         fetched_at=fetched_at,
+        error=error,
     )
 
 

@@ -101,7 +101,7 @@ def stars_panel(
         "stars_log": log,
         "stars_log_chosen": log_chosen,
         # Asked again (the same panel URL) until the fetch is done: the new markup has no poller.
-        "stars_poll": state == "fetching" or series.pending,
+        "stars_poll": state == "fetching",
         "stars_poll_seconds": STARS_POLL_SECONDS,
         "stars_url": query.url(page_url),
         "stars_ranges": [
@@ -116,14 +116,18 @@ def stars_panel(
 
 
 def _state(series: StarSeries) -> str:
-    """chart: a history to draw; none: no stars at all; fetching: stars but no history yet
-    (or "off": this server does not fetch star histories)."""
+    """chart: a history to draw; none: no stars at all; fetching: stars, no history yet and a
+    fill on its way (the panel polls); refused: GitHub would not give it (retried later);
+    later: a later refresh brings it (a fill's budget went to more-starred repositories);
+    off: this server does not fetch star histories."""
     if not series.empty:
         return "chart"
     if series.stars == 0:
         return "none"
     if series.complete or series.truncated:
         return "unattributed"  # fetched, and GitHub places none of the stars on a day
-    if series.pending or settings.STAR_HISTORY_FETCH:
+    if series.pending:
         return "fetching"
-    return "off"
+    if series.error:
+        return "refused"
+    return "later" if settings.STAR_HISTORY_FETCH else "off"

@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from github_stats.models import RefreshJob, Tracking, today_utc
+from github_stats.models import AccountStarHistory, RefreshJob, StarHistory, Tracking, today_utc
 from tests.pages.factories import GitHubAccountFactory, RepositoryFactory
 from tests.pages.star_factories import daily_stars, star_history_store
 
@@ -128,9 +128,34 @@ def test_a_history_being_fetched_polls_the_panel_until_it_is_there(client_logged
 def test_stars_without_a_history_yet_are_being_fetched(client_logged_in, repo, settings):
     settings.STAR_HISTORY_FETCH = True
     repo.__class__.objects.filter(pk=repo.pk).update(stars=50)
+    AccountStarHistory.objects.create(account_id=repo.owner_id, pending_since=timezone.now())
     body = client_logged_in.get(URL).content.decode()
     assert "Star history is being fetched…" in body
     assert 'hx-trigger="every 5s"' in body
+
+
+def test_stars_left_for_a_later_refresh_do_not_poll(client_logged_in, repo, settings):
+    # The fill's budget went to more-starred repositories: nothing is on its way for this one.
+    settings.STAR_HISTORY_FETCH = True
+    repo.__class__.objects.filter(pk=repo.pk).update(stars=50)
+    body = client_logged_in.get(URL).content.decode()
+    assert "comes with one of the next refreshes" in body
+    assert "every 5s" not in body
+
+
+def test_a_history_github_refused_says_why_and_does_not_poll(client_logged_in, repo, settings):
+    settings.STAR_HISTORY_FETCH = True
+    repo.__class__.objects.filter(pk=repo.pk).update(stars=50)
+    StarHistory.objects.create(
+        repository=repo,
+        failures=1,
+        last_error="GitHub does not show the star history of <b>x</b>",
+        retry_after=timezone.now() + timedelta(hours=1),
+    )
+    body = client_logged_in.get(URL).content.decode()
+    assert "GitHub did not give us this repository's star history" in body
+    assert "&lt;b&gt;x&lt;/b&gt;" in body
+    assert "every 5s" not in body
 
 
 def test_a_server_that_does_not_fetch_histories_does_not_poll(client_logged_in, repo, settings):
