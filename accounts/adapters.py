@@ -1,7 +1,7 @@
-"""allauth's hooks, so its e-mails speak as the site: SITE_NAME, not the request's host name.
+"""allauth's hooks, so its emails speak as the site: SITE_NAME, not the request's host name.
 
 Without django.contrib.sites allauth names the site after the host ("localhost:8000"), in the
-subject prefix and in its e-mail templates; ours (templates/account/email/) use `site_name`."""
+subject prefix and in its email templates; ours (templates/account/email/) use `site_name`."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def test_sign_up_confirm_email_log_out_and_in(page: Page, live_server, mailoutbo
     page.locator("main form").get_by_role("button", name="Sign up").click()
 
     # Verification is mandatory: no session yet, a "check your email" page instead.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
     screenshot(page, "verification-sent")
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
