@@ -10,6 +10,7 @@ using Gitpulse is `accounts.User`.
 
 from github_stats.models.accounts import (
     AccountKind,
+    FormerName,
     GitHubAccount,
     GitHubAccountQuerySet,
     RefreshStatus,
@@ -41,6 +42,7 @@ __all__ = [
     "AccountSnapshot",
     "AccountStarHistory",
     "ContributionYear",
+    "FormerName",
     "GitHubAccount",
     "GitHubAccountQuerySet",
     "JobStatus",

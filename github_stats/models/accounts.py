@@ -171,3 +171,38 @@ class GitHubAccount(models.Model):
     def is_stale(self, now: datetime | None = None) -> bool:
         stale_at = self.stale_at()
         return stale_at is None or stale_at <= (now or timezone.now())
+
+
+class FormerName(models.Model):
+    """A login or `owner/name` GitHub used to answer for one of our accounts or repositories
+    before a rename, so what was linked or embedded under it (a README's card) is redirected to
+    the new name. GitHub frees an old login: a new account taking it wins (it is stored under
+    it), so this is asked only when nothing we store answers to the name."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account login"
+        REPOSITORY = "repository", "Repository owner/name"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=150, help_text="Lower case: login, or owner/name.")
+    account = models.ForeignKey(GitHubAccount, on_delete=models.CASCADE, related_name="+")
+    # No constraint and nothing done on delete: a refresh that removes repositories must not
+    # pay a query per removal for names kept only to redirect; a former name whose repository
+    # is gone finds nothing (former_name_find) and redirects nowhere.
+    repository = models.ForeignKey(
+        "github_stats.Repository",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    renamed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="former_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pydantic import Field
 
 from github_stats.exceptions import AccountHidden, NotFound
-from github_stats.models import GitHubAccount, RefreshJob, Repository, Tracking
+from github_stats.models import FormerName, GitHubAccount, RefreshJob, Repository, Tracking
 from github_stats.ui.formatting import safe_external_url
 
 # Fields pages need but the API does not publish: Field(exclude=True) leaves them out of its
@@ -129,6 +129,29 @@ def account_is_tracked(*, user: Any, account: GitHubAccount) -> bool:
 def repository_find(*, owner: GitHubAccount, name: str) -> Repository | None:
     """The owner's repository with this name (any case), or None."""
     return Repository.objects.for_account(owner).by_name(name).order_by("-fetched_at").first()
+
+
+def former_name_find(*, login: str, repo: str = "") -> str | None:
+    """Where a renamed account (`login`) or repository (`login/repo`) is stored now, as
+    "login" or "login/name"; None when we know of no such rename, or its account is hidden.
+    One query."""
+    if repo:
+        found = (
+            FormerName.objects.filter(
+                kind=FormerName.Kind.REPOSITORY, name=f"{login}/{repo}".lower()
+            )
+            .select_related("account", "repository")
+            .first()
+        )
+        if found is None or found.repository is None or found.account.hidden:
+            return None
+        return f"{found.account.login}/{found.repository.name}"
+    found = (
+        FormerName.objects.filter(kind=FormerName.Kind.ACCOUNT, name=login.lower())
+        .select_related("account")
+        .first()
+    )
+    return None if found is None or found.account.hidden else found.account.login
 
 
 def refresh_job_get(*, job_id: Any) -> RefreshJob | None:

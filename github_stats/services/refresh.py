@@ -47,6 +47,7 @@ from github_stats.models import (
     new_cache_version,
     today_utc,
 )
+from github_stats.services.former_names import former_names_store, repositories_renamed
 from github_stats.services.refresh_rows import (
     ACCOUNT_FIELDS,
     PROFILE_FIELDS,
@@ -154,6 +155,7 @@ def _refresh(
         sums=sums,
         rows=rows,
         gone=gone,
+        renamed=repositories_renamed(account=account, stored=stored_repos, rows=rows),
     )
     return RefreshResult(
         account=account_row,
@@ -176,6 +178,7 @@ def _store(
     sums: RepositorySums,
     rows: list[Repository],
     gone: set[int],
+    renamed: list[tuple[str, int]],
 ) -> tuple[GitHubAccount, int]:
     """Every write of a refresh, in one transaction: the account (with its sums and a new cache
     version, published after the commit), its repositories, today's snapshot. The same number
@@ -215,6 +218,7 @@ def _store(
             update_fields=SNAPSHOT_FIELDS,
         )
         renamed_from = [account.login] if account is not None else []
+        former_names_store(account=account, account_row=account_row, renamed=renamed, now=now)
         transaction.on_commit(
             partial(
                 caching.account_version_publish,

@@ -28,6 +28,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
 )
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
@@ -46,7 +47,7 @@ from github_stats.exceptions import AccountHidden
 from github_stats.github.errors import InvalidName
 from github_stats.github.names import validate_login, validate_repo_name
 from github_stats.models import today_utc
-from github_stats.selectors.accounts import account_find, repository_find
+from github_stats.selectors.accounts import account_find, former_name_find, repository_find
 from github_stats.selectors.cards import CardKind, card_kind_get
 from github_stats.ui.card_layouts import notice_layout
 from github_stats.ui.card_themes import theme_get
@@ -192,14 +193,18 @@ def _card(
     except AccountHidden:
         return _unavailable(options)
     if account is None:
-        return _not_stored(request, options, login=login)
+        return _renamed(request, kind, login=login, repo=repo) or _not_stored(
+            request, options, login=login
+        )
     if not account.cards_enabled:
         return _unavailable(options)
     repository = None
     if scope == "repository":
         repository = repository_find(owner=account, name=repo)
         if repository is None:
-            return _not_stored(request, options, login=account.login, repo=repo)
+            return _renamed(request, kind, login=account.login, repo=repo) or _not_stored(
+                request, options, login=account.login, repo=repo
+            )
     stored = f"{account.login}/{repository.name}" if repository else account.login
     if stored != path:
         canonical = _card_path(kind, stored)
@@ -234,6 +239,23 @@ def card_etag(*, version: str, kind: CardKind, path: str, options: CardOptions) 
     parts = [version, kind.scope, kind.name, path.lower(), options.state()]
     parts += [release_digest(), today_utc().isoformat()]
     return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
+
+
+def _renamed(
+    request: HttpRequest, kind: CardKind, *, login: str, repo: str
+) -> HttpResponseBase | None:
+    """A README's card under a name GitHub has since changed: a 301 to the card under the new
+    one (the old login's repository cards follow their account), with the same options."""
+    moved_to = former_name_find(login=login, repo=repo) if repo else None
+    if moved_to is None:
+        owner = former_name_find(login=login)
+        if owner is None:
+            return None
+        moved_to = f"{owner}/{repo}" if repo else owner
+    target = _card_path(kind, moved_to)
+    if request.META.get("QUERY_STRING"):
+        target += f"?{request.META['QUERY_STRING']}"
+    return _cache_headers(HttpResponsePermanentRedirect(target), max_age=settings.CARDS_MAX_AGE)
 
 
 def _card_path(kind: CardKind, path: str) -> str:
