@@ -58,6 +58,21 @@ class BucketMark:
 
 
 @dataclass(frozen=True)
+class Hover:
+    """A column that shows exact numbers on hover (<title>): one bucket's, or on a long chart
+    one month's with each of its weeks."""
+
+    x: str
+    width: str
+    title: str
+
+
+# Past this many weekly buckets a hover column is a month (its weeks listed in its title): ten
+# years are 520 weeks but 120 months, and every column is markup each page view carries.
+HOVER_MONTHS_AFTER = 156
+
+
+@dataclass(frozen=True)
 class Biggest:
     """One of the biggest buckets: its rank (1 is the biggest), its words, its marker."""
 
@@ -88,6 +103,7 @@ class StarChart:
     buckets: list[BucketMark]
     # Every bar in one path: ten years are 520 bars, and a page carries them all.
     bars: str
+    hovers: list[Hover]
     line: str
     area: str
     biggest: list[Biggest]
@@ -155,6 +171,7 @@ def star_chart(
         x_ticks=[],
         buckets=[],
         bars="",
+        hovers=[],
         line="",
         area="",
         biggest=[],
@@ -233,6 +250,7 @@ def star_chart(
         x_ticks=date_ticks(first, last, x_of, y=height - 8),
         buckets=buckets,
         bars=bars,
+        hovers=_hovers(points, buckets, interval),
         line=line,
         area=area,
         biggest=biggest,
@@ -304,6 +322,35 @@ def date_ticks(first: date, last: date, x_of: Callable[[date], float], *, y: int
         )
         for index, day in enumerate(days)
     ]
+
+
+def _hovers(points: Sequence[Bucket], buckets: list[BucketMark], interval: str) -> list[Hover]:
+    """A hover column per bucket; per month on a long weekly chart, titled with its weeks."""
+    if interval != "week" or len(points) <= HOVER_MONTHS_AFTER:
+        return [Hover(b.hit_x, b.hit_width, b.title) for b in buckets]
+    hovers: list[Hover] = []
+    start = 0
+    while start < len(points):
+        month = (points[start].date.year, points[start].date.month)
+        end = start
+        while (
+            end + 1 < len(points)
+            and (points[end + 1].date.year, points[end + 1].date.month) == month
+        ):
+            end += 1
+        first, last = buckets[start], buckets[end]
+        x = float(first.hit_x)
+        width = float(last.hit_x) + float(last.hit_width) - x
+        weeks = "; ".join(
+            f"{bucket_label(p.date, interval)}: {p.gained:+,}" for p in points[start : end + 1]
+        )
+        gained = sum(p.gained for p in points[start : end + 1])
+        title = (
+            f"{points[start].date:%B %Y}: {gained:+,} stars, {points[end].total:,} in all ({weeks})"
+        )
+        hovers.append(Hover(fmt(x), fmt(width), title))
+        start = end + 1
+    return hovers
 
 
 def _bucket_title(point: Bucket, interval: str) -> str:
