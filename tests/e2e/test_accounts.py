@@ -53,7 +53,7 @@ def test_sign_up_confirm_email_log_out_and_in(page: Page, live_server, mailoutbo
     # Confirming takes a POST (ACCOUNT_CONFIRM_EMAIL_ON_GET is off): opening the link alone
     # must not confirm, so a mail scanner following links cannot.
     page.goto(link)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
     screenshot(page, "confirm-email")
     page.locator("main form").get_by_role("button", name="Confirm").click()
 
