@@ -28,7 +28,6 @@ Contributions: a login nobody has, or contributions_year for an organisation, is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -55,10 +54,9 @@ from github_stats.github.graphql import (
     repository_languages,
 )
 from github_stats.github.names import validate_login, validate_repo_name
+from github_stats.github.pages import AccountFetch, PageValidator, RepoListPage
 from github_stats.github.payloads import (
-    AccountPayload,
     PayloadError,
-    RepoPayload,
     parse_account,
     parse_repo_list,
 )
@@ -73,71 +71,6 @@ from github_stats.github.transport import RequestStats, Transport
 
 PER_PAGE = 100
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class PageValidator:
-    """One page of a repository listing as we last saw it; stored (as JSON) on the account,
-    keyed by the page's URL."""
-
-    url: str
-    etag: str | None
-    last_modified: str | None
-    next_url: str | None
-    repo_ids: tuple[int, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "etag": self.etag,
-            "last_modified": self.last_modified,
-            "next_url": self.next_url,
-            "repo_ids": list(self.repo_ids),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PageValidator:
-        return cls(
-            url=str(data["url"]),
-            etag=data.get("etag"),
-            last_modified=data.get("last_modified"),
-            next_url=data.get("next_url"),
-            repo_ids=tuple(int(i) for i in data.get("repo_ids") or ()),
-        )
-
-
-@dataclass(frozen=True)
-class AccountFetch:
-    payload: AccountPayload | None  # None ⇔ 304 not modified
-    etag: str | None
-    last_modified: str | None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.payload is None
-
-
-@dataclass(frozen=True)
-class RepoListPage:
-    """One page of an account's repository listing: its repositories (a 200) or, on a 304, the
-    ids its stored validator lists, which stay as they are in the database."""
-
-    url: str
-    not_modified: bool
-    repos: list[RepoPayload]  # empty when not_modified
-    etag: str | None
-    last_modified: str | None
-    next_url: str | None
-    repo_ids: tuple[int, ...] = ()
-
-    def validator(self) -> PageValidator:
-        return PageValidator(
-            url=self.url,
-            etag=self.etag,
-            last_modified=self.last_modified,
-            next_url=self.next_url,
-            repo_ids=self.repo_ids,
-        )
 
 
 class GitHubClient:

@@ -34,9 +34,10 @@ from django.utils import timezone
 
 from github_stats import caching
 from github_stats.exceptions import AccountHidden
-from github_stats.github.client import AccountFetch, GitHubClient, PageValidator
+from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubNotFound, GitHubUnavailable, InvalidLogin, RateLimited
 from github_stats.github.names import validate_login
+from github_stats.github.pages import AccountFetch, PageValidator
 from github_stats.github.payloads import RepoPayload
 from github_stats.github.transport import RequestStats
 from github_stats.models import (

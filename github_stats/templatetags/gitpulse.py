@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from github_stats.models import today_utc
 from github_stats.selectors.account_history import AccountCharts
-from github_stats.selectors.cards import card_kinds
+from github_stats.selectors.card_kinds import card_kinds
 from github_stats.selectors.dashboard import (
     METRIC_CHART_LABELS,
     History,
@@ -235,7 +235,7 @@ class CardEmbed:
 @register.simple_tag(takes_context=True)
 def card_embeds(context: template.Context, login: str, repo: str = "") -> list[CardEmbed]:
     """The cards of an account (or of its repository `repo`), from the registry of kinds
-    (selectors/cards.py). The same for everyone: only names and this site's address."""
+    (selectors/card_kinds.py). The same for everyone: only names and this site's address."""
     if not settings.CARDS_ENABLED or not login:
         return []
     request = context.get("request")

@@ -146,6 +146,28 @@ def wide_spread(series: Sequence[Series], *, ratio: float = 50) -> bool:
     return len(last) >= 2 and max(last) >= ratio * max(min(last), 1)
 
 
+def value_scale(
+    values: Sequence[int], *, log: bool
+) -> tuple[float, float, list[int], Callable[[float], float]]:
+    """A y axis for `values`: its low and high end (in scaled units), the values of its ticks
+    and the scaling. Linear on round numbers; `log` on powers of ten (a count below 1 sits on
+    the floor)."""
+    if log:
+        floor_power, ceiling_power = log_domain(min(values), max(values))
+        ticks = [10**power for power in range(floor_power, ceiling_power + 1)]
+        return float(floor_power), float(ceiling_power), ticks, _log_scaled
+    low, high, step = nice_domain(min(values), max(values))
+    return float(low), float(high), list(range(low, high + 1, step)), _linear_scaled
+
+
+def _log_scaled(value: float) -> float:
+    return math.log10(max(value, 1))
+
+
+def _linear_scaled(value: float) -> float:
+    return value
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -186,21 +208,7 @@ def line_chart(
         return chart
     first_day, last_day = min(d for d, _ in points), max(d for d, _ in points)
     span_days = max(1, (last_day - first_day).days)
-    values = [v for _, v in points]
-    if log:
-        floor_power, ceiling_power = log_domain(min(values), max(values))
-        low, high = float(floor_power), float(ceiling_power)
-        tick_values = [10**power for power in range(floor_power, ceiling_power + 1)]
-
-        def scaled(value: float) -> float:
-            return math.log10(max(value, 1))
-    else:
-        low_int, high_int, step = nice_domain(min(values), max(values))
-        low, high = float(low_int), float(high_int)
-        tick_values = list(range(low_int, high_int + 1, step))
-
-        def scaled(value: float) -> float:
-            return value
+    low, high, tick_values, scaled = value_scale([v for _, v in points], log=log)
 
     def x_of(day: date) -> float:
         if first_day == last_day:

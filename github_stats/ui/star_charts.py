@@ -17,8 +17,8 @@ from typing import Protocol
 
 from github_stats.ui.charts import (
     Tick,
-    log_domain,
     nice_domain,
+    value_scale,
 )
 from github_stats.ui.formatting import compact_number
 
@@ -260,20 +260,7 @@ def star_chart(
 def line_scale(
     totals: list[int], *, log: bool, top: int, plot_h: float
 ) -> tuple[Callable[[float], float], list[Tick]]:
-    if log:
-        floor_power, ceiling_power = log_domain(min(totals), max(totals))
-        low, high = float(floor_power), float(ceiling_power)
-        values = [10**power for power in range(floor_power, ceiling_power + 1)]
-
-        def scaled(value: float) -> float:
-            return math.log10(max(value, 1))
-    else:
-        low_int, high_int, step = nice_domain(min(totals), max(totals))
-        low, high = float(low_int), float(high_int)
-        values = list(range(low_int, high_int + 1, step))
-
-        def scaled(value: float) -> float:
-            return value
+    low, high, values, scaled = value_scale(totals, log=log)
 
     def y_of(value: float) -> float:
         return top + plot_h * (1 - (scaled(value) - low) / (high - low))

@@ -48,7 +48,7 @@ from github_stats.github.errors import InvalidName
 from github_stats.github.names import validate_login, validate_repo_name
 from github_stats.models import today_utc
 from github_stats.selectors.accounts import account_find, former_name_find, repository_find
-from github_stats.selectors.cards import CardKind, card_kind_get
+from github_stats.selectors.card_kinds import CardKind, card_kind_get
 from github_stats.ui.card_layouts import notice_layout
 from github_stats.ui.card_themes import theme_get
 from github_stats.ui.cards import CardOptions

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from github_stats.selectors.cards import card_kinds
+from github_stats.selectors.card_kinds import card_kinds
 from tests.github_stats.factories import account_sums_store
 from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, snapshots_for
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from github_stats.github.client import GitHubClient, PageValidator
+from github_stats.github.client import GitHubClient
 from github_stats.github.errors import (
     GitHubNotFound,
     GitHubUnavailable,
     InvalidName,
 )
+from github_stats.github.pages import PageValidator
 from tests.fakegithub import HOSTILE_SCRIPT, HOSTILE_SVG
 
 # --- validation before any request ----------------------------------------------------------

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from github_stats.github.client import PageValidator
 from github_stats.github.errors import GitHubNotFound, RateLimited
+from github_stats.github.pages import PageValidator
 from github_stats.github.quota import quota_get
 from tests.fakegithub.recordings import Recording, load_recording, recordings_available
 from tests.services import require
