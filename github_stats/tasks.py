@@ -21,6 +21,7 @@ from github_stats.github.client import GitHubClient
 from github_stats.github.errors import GitHubUnavailable, RateLimited
 from github_stats.services.activity import ACTIVITY_TASK, activity_fill
 from github_stats.services.jobs import REFRESH_TASK, refresh_job_enqueue, refresh_job_run
+from github_stats.services.retention import snapshots_thin
 from github_stats.services.scheduling import refresh_stale_tick
 from github_stats.services.star_history import STAR_HISTORY_TASK, star_history_fill
 
@@ -71,20 +72,28 @@ def refresh_account(self: Task, job_id: str) -> str:
 @shared_task(
     name="github_stats.tasks.refresh_stale",
     acks_late=True,
-    soft_time_limit=4 * 60,
-    time_limit=5 * 60,
+    soft_time_limit=max(settings.SCHEDULER_TICK_SECONDS - 10, 10),
+    time_limit=max(settings.SCHEDULER_TICK_SECONDS - 5, 15),
 )
 def refresh_stale() -> dict[str, object]:
-    """One scheduler tick (beat, every 5 minutes)."""
+    """One scheduler tick (beat, every SCHEDULER_TICK_SECONDS)."""
     tick = refresh_stale_tick()
     return {
         "ran": tick.ran,
         "budget": tick.budget,
+        "expected_requests": round(tick.expected.requests, 1),
+        "expected_quota": round(tick.expected.quota, 1),
         "queued": len(tick.queued),
         "requeued": len(tick.requeued),
         "left_for_later": tick.left_for_later,
         "failed_stuck": len(tick.failed_stuck),
     }
+
+
+@shared_task(name="github_stats.tasks.snapshots_thin", acks_late=True)
+def snapshots_thin_daily() -> int:
+    """The retention rule, once a day (beat). Idempotent."""
+    return snapshots_thin()
 
 
 @shared_task(

@@ -251,9 +251,26 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat's DatabaseScheduler copies this into its tables at start (editable in admin).
+# The scheduler's tick (github_stats/services/scheduling.py): how often it plans, and the time
+# one GitHub request is expected to take from a worker (GitHub's latency plus ours), which with
+# GITHUB_CONCURRENT_REQUESTS bounds what a tick queues. Short ticks spend the hour evenly.
+SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60)
+SCHEDULER_REQUEST_MS = env_int("SCHEDULER_REQUEST_MS", 250)
 CELERY_BEAT_SCHEDULE = {
-    "github-refresh-stale": {"task": "github_stats.tasks.refresh_stale", "schedule": 5 * 60.0},
+    "github-refresh-stale": {
+        "task": "github_stats.tasks.refresh_stale",
+        "schedule": float(SCHEDULER_TICK_SECONDS),
+        # A tick nobody ran before the next one is due plans with stale figures: drop it.
+        "options": {"expires": float(SCHEDULER_TICK_SECONDS)},
+    },
+    # The retention rule (github_stats/services/retention.py): once a day, at a quiet hour.
+    "github-thin-snapshots": {
+        "task": "github_stats.tasks.snapshots_thin",
+        "schedule": 24 * 3600.0,
+    },
 }
+# Daily snapshots are kept this many days, one a week before that.
+SNAPSHOT_DAILY_DAYS = env_int("SNAPSHOT_DAILY_DAYS", 730)
 
 # --- GitHub: the client, the refresh, cache lifetimes, the shared budget ------------------
 from config.settings.github import *  # noqa: E402, F403

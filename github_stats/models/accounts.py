@@ -128,6 +128,9 @@ class GitHubAccount(models.Model):
     last_modified = models.CharField(max_length=64, blank=True)
     repo_page_validators = models.JSONField(default=list, blank=True)
     validators_token = models.CharField(max_length=16, blank=True)
+    # Share of recent refreshes that found something new (an exponentially weighted mean kept by
+    # every refresh; None until the first): the scheduler's cost model (services/refresh_cost.py).
+    change_rate = models.FloatField(null=True, blank=True)
 
     hidden = models.BooleanField(default=False, help_text="Hidden by moderation.")
     hidden_reason = models.TextField(blank=True)

@@ -55,6 +55,10 @@ from github_stats.services.budget import (
 from github_stats.services.refresh import RefreshResult, account_refresh
 from github_stats.services.star_history import star_history_fill_request, star_history_wanted
 
+# Celery's Redis transport keeps priorities 0, 3, 6 and 9 in separate lists and serves the
+# lowest number first; a message without one is priority 0.
+BACKGROUND_PRIORITY = 9
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -154,15 +158,23 @@ def _job_create(
                 return existing, False
             continue  # it finished between our insert and our look: try again
         if enqueue:
-            transaction.on_commit(partial(refresh_job_enqueue, job_id=job.pk))
+            transaction.on_commit(
+                partial(refresh_job_enqueue, job_id=job.pk, background=requested_by is None)
+            )
         return job, True
     raise IntegrityError(f"could not queue a refresh of {job_login}")
 
 
-def refresh_job_enqueue(*, job_id: UUID | str, countdown: float | None = None) -> None:
+def refresh_job_enqueue(
+    *, job_id: UUID | str, countdown: float | None = None, background: bool = False
+) -> None:
     """Hand a job to Celery by the task's name (inline without Redis). A broker outage leaves
-    the job queued in the database, where the scheduler's next tick finds it: never lost."""
-    options = {} if countdown is None else {"countdown": countdown}
+    the job queued in the database, where the scheduler's next tick finds it: never lost.
+    `background` (the scheduler's own jobs) goes behind every job a person asked for: Redis
+    serves priority 0 before BACKGROUND_PRIORITY."""
+    options: dict[str, float | int] = {} if countdown is None else {"countdown": countdown}
+    if background:
+        options["priority"] = BACKGROUND_PRIORITY
     task = signature(REFRESH_TASK, args=(str(job_id),), **options)
     try:
         task.apply_async()

@@ -49,6 +49,7 @@ from github_stats.models import (
     today_utc,
 )
 from github_stats.services.former_names import former_names_store, repositories_renamed
+from github_stats.services.refresh_cost import change_rate_next
 from github_stats.services.refresh_rows import (
     ACCOUNT_FIELDS,
     PROFILE_FIELDS,
@@ -186,7 +187,13 @@ def _store(
     of queries for any number of repositories. Returns the account and how many were removed."""
     with transaction.atomic():
         account_row = _account_write(
-            account=account, fetch=fetch, validators=validators, token=token, now=now, sums=sums
+            account=account,
+            fetch=fetch,
+            validators=validators,
+            token=token,
+            now=now,
+            sums=sums,
+            changed=fetch.payload is not None or bool(rows) or bool(gone),
         )
         for row in rows:
             row.owner_id = account_row.pk
@@ -301,6 +308,7 @@ def _account_write(
     token: str,
     now: datetime,
     sums: RepositorySums,
+    changed: bool,
 ) -> GitHubAccount:
     payload = fetch.payload
     # A new instance whether or not we know the account: the upsert must not carry our primary
@@ -325,6 +333,9 @@ def _account_write(
     row.last_modified = fetch.last_modified or ""
     row.repo_page_validators = [v.to_json() for v in validators]
     row.validators_token = token
+    row.change_rate = change_rate_next(
+        previous=account.change_rate if account is not None else None, changed=changed
+    )
     row.cache_version = new_cache_version()
     # One statement whether the account is new or known; it also returns the primary key.
     (written,) = GitHubAccount.objects.bulk_create(

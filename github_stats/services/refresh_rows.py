@@ -46,6 +46,7 @@ ACCOUNT_FIELDS = [
     "last_modified",
     "repo_page_validators",
     "validators_token",
+    "change_rate",
     "cache_version",
 ]
 REPOSITORY_FIELDS = [

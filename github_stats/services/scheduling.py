@@ -1,59 +1,68 @@
-"""The scheduler's tick: keep watched accounts fresh within GitHub's quota.
+"""The scheduler's tick: keep every tracked account fresh within GitHub's limits.
 
-Every few minutes (Celery beat, or `manage.py refresh_stale`) one tick queues the stalest tracked
-accounts older than STATS_TTL, oldest first, only as many as the remaining quota can pay for, and
-puts back in the queue the jobs a rate limit parked. First it fails the jobs left "running" by a
-run that died (services/stuck_jobs.py), so their accounts can be refreshed again. A cache lock
-keeps a second beat process from doubling the work; the one-job-in-flight constraint would stop
-duplicate jobs anyway.
+Celery beat runs a tick every SCHEDULER_TICK_SECONDS (or `manage.py refresh_stale` runs one).
+A tick first fails the jobs left "running" by a run that died (services/stuck_jobs.py) and drops
+parked jobs nobody waits for; then it plans what it may spend (services/pacing.py: the hour's
+quota spread evenly over the ticks left before GitHub's reset, requests held under the
+secondary limit and what the workers can send, minus the work still queued from earlier
+ticks) and spends it: first on jobs people asked for that a rate limit parked or whose message
+was lost, then on tracked accounts older than STATS_TTL, stalest and most-tracked first, each
+priced by the cost model (services/refresh_cost.py). Background jobs go to Celery at a lower
+priority than a person's, so a page waiting on a refresh never queues behind the scheduler.
+
+A cache lock keeps a second beat process from doubling the work; the one-job-in-flight
+constraint would stop duplicate jobs anyway.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, F
 from django.utils import timezone
 
-from github_stats.models import GitHubAccount, RefreshJob
-from github_stats.services.budget import quota_budget
+from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until, token_fingerprint
+from github_stats.models import AccountKind, GitHubAccount, JobStatus, RefreshJob
+from github_stats.services.budget import RESERVE_FRACTION, UNKNOWN_QUOTA
 from github_stats.services.jobs import (
     refresh_job_create,
     refresh_job_enqueue,
     refresh_jobs_unwanted_drop,
 )
+from github_stats.services.pacing import Allowance, Candidate, seconds_between, tick_plan
+from github_stats.services.refresh_cost import RefreshCost, refresh_cost_expected
 from github_stats.services.stuck_jobs import refresh_jobs_fail_stuck
 
 LOCK_KEY = "github_stats:refresh_stale:lock"
-# Shorter than the beat interval (5 min): a tick that died cannot block the next one.
-LOCK_TTL_SECONDS = 4 * 60
 # A queued job nobody ran this long after it was due has lost its Celery message.
 LOST_AFTER = timedelta(minutes=10)
 DUE_GRACE = timedelta(minutes=2)
-MAX_ACCOUNTS_PER_TICK = 500
+# Stale accounts a tick looks at; more than a tick can pay for at 100,000 accounts on one token.
+MAX_ACCOUNTS_PER_TICK = 2000
+# GitHub's GraphQL points an hour with a token, until a response said otherwise.
+GRAPHQL_DEFAULT = 5000
 
 
 @dataclass
 class StaleTick:
     ran: bool = True  # False: another process holds the lock
-    budget: int = 0
-    estimated_cost: int = 0
+    allowance: RefreshCost = field(default_factory=RefreshCost)  # what this tick could spend
+    backlog: RefreshCost = field(default_factory=RefreshCost)  # queued earlier, not started
+    expected: RefreshCost = field(default_factory=RefreshCost)  # what this tick queued
     queued: list[str] = field(default_factory=list)  # logins of new jobs
     requeued: list[str] = field(default_factory=list)  # logins of parked or lost jobs
-    left_for_later: int = 0  # stale accounts the quota could not pay for this time
+    left_for_later: int = 0  # stale accounts the allowance could not pay for this time
     failed_stuck: list[str] = field(default_factory=list)  # logins of jobs given up as lost
     dropped: list[str] = field(default_factory=list)  # logins of parked jobs nobody waits for
 
-
-def refresh_cost_estimate(*, public_repos: int, has_token: bool) -> int:
-    """Quota a cold refresh may cost: the account, its repository pages, and (token) one
-    GraphQL query per 100 repositories for languages. Warm refreshes mostly cost nothing."""
-    pages = max(1, math.ceil(public_repos / 100))
-    return 1 + pages + (pages if has_token else 0)
+    @property
+    def budget(self) -> int:
+        """The tick's quota allowance, in whole requests (the task's result, the command)."""
+        return int(self.allowance.quota)
 
 
 def refresh_stale_tick(
@@ -61,7 +70,7 @@ def refresh_stale_tick(
 ) -> StaleTick:
     now = now or timezone.now()
     token = uuid.uuid4().hex
-    if not cache.add(LOCK_KEY, token, timeout=LOCK_TTL_SECONDS):
+    if not cache.add(LOCK_KEY, token, timeout=_lock_ttl()):
         return StaleTick(ran=False)
     try:
         return _tick(now=now, limit=limit)
@@ -70,29 +79,58 @@ def refresh_stale_tick(
             cache.delete(LOCK_KEY)
 
 
+def _lock_ttl() -> int:
+    # Shorter than the beat interval: a tick that died cannot block the next one.
+    return max(int(settings.SCHEDULER_TICK_SECONDS) - 10, 10)
+
+
 def _tick(*, now: datetime, limit: int) -> StaleTick:
-    has_token = bool(settings.GITHUB_TOKEN)
-    tick = StaleTick(budget=quota_budget(now=now))
+    tick = StaleTick()
     # Costs no quota, and frees the account for the stale loop below in this very tick.
     tick.failed_stuck = refresh_jobs_fail_stuck(now=now)
-
     # Parked jobs nobody waits for any more must not go ahead of the work below.
     tick.dropped = refresh_jobs_unwanted_drop(now=now)
+
+    costing = _Costing()
+    tick.backlog = _backlog(costing)
+    tick.allowance = allowance_now(now=now).spend(backlog=tick.backlog)
+    if secondary_blocked_until() is not None:
+        tick.allowance = RefreshCost()
+
     # People asked for these first: jobs parked by a rate limit, or whose message was lost.
     due = (
         RefreshJob.objects.due(now=now, grace=DUE_GRACE, lost_after=LOST_AFTER)
         .select_related("account")
-        .only("id", "login", "account__public_repos")  # all a cost estimate reads
-        .order_by("created_at")[:limit]
+        .only("id", "login", "requested_by_id", *(f"account__{f}" for f in COST_FIELDS))
+        .order_by(F("requested_by_id").asc(nulls_last=True), "created_at")[:limit]
     )
-    for job in due:
-        repos = job.account.public_repos if job.account else 0
-        cost = refresh_cost_estimate(public_repos=repos, has_token=has_token)
-        if tick.estimated_cost + cost > tick.budget:
-            return tick
-        tick.estimated_cost += cost
-        refresh_job_enqueue(job_id=job.pk)
+    due_plan = tick_plan(
+        candidates=[
+            Candidate(
+                key=index,
+                login=job.login,
+                # Asked for by a person: ahead of every background refresh.
+                stale_seconds=PERSON_FIRST if job.requested_by_id else None,
+                trackers=1,
+                cost=costing.of(job.account),
+            )
+            for index, job in enumerate(due)
+        ],
+        allowance=tick.allowance,
+    )
+    due_jobs = list(due)
+    for candidate in due_plan.chosen:
+        job = due_jobs[candidate.key]
+        refresh_job_enqueue(job_id=job.pk, background=job.requested_by_id is None)
         tick.requeued.append(job.login)
+    if due_plan.left_for_later:
+        tick.expected = due_plan.spent
+        return tick
+    left = RefreshCost(
+        requests=tick.allowance.requests - due_plan.spent.requests,
+        quota=tick.allowance.quota - due_plan.spent.quota,
+        graphql=tick.allowance.graphql - due_plan.spent.graphql,
+    )
 
     stale = list(
         GitHubAccount.objects.visible()
@@ -100,14 +138,114 @@ def _tick(*, now: datetime, limit: int) -> StaleTick:
         .stale(older_than=timedelta(seconds=settings.STATS_TTL), now=now)
         .without_job_in_flight()
         .stalest_first()
-        .only("id", "login", "public_repos", "fetched_at")[:limit]
+        .annotate(trackers=Count("trackings"))
+        .only("id", "login", "fetched_at", *COST_FIELDS)[:limit]
     )
-    for index, account in enumerate(stale):
-        cost = refresh_cost_estimate(public_repos=account.public_repos, has_token=has_token)
-        if tick.estimated_cost + cost > tick.budget:
-            tick.left_for_later = len(stale) - index
-            break
-        tick.estimated_cost += cost
-        refresh_job_create(account=account)
-        tick.queued.append(account.login)
+    by_pk = {account.pk: account for account in stale}
+    plan = tick_plan(
+        candidates=[
+            Candidate(
+                key=account.pk,
+                login=account.login,
+                stale_seconds=seconds_between(now, account.fetched_at),
+                trackers=account.trackers,  # type: ignore[attr-defined]  # annotated above
+                cost=costing.of(account),
+            )
+            for account in stale
+        ],
+        allowance=left,
+    )
+    for candidate in plan.chosen:
+        refresh_job_create(account=by_pk[candidate.key])
+        tick.queued.append(candidate.login)
+    tick.left_for_later = plan.left_for_later
+    tick.expected = due_plan.spent + plan.spent
     return tick
+
+
+# Ahead of anything stale, however long: a person's parked refresh.
+PERSON_FIRST = 10 * 365 * 24 * 3600.0
+COST_FIELDS = (
+    "kind",
+    "public_repos",
+    "etag",
+    "last_modified",
+    "validators_token",
+    "change_rate",
+)
+
+
+class _Costing:
+    """refresh_cost_expected for stored accounts under this machine's token and settings."""
+
+    def __init__(self) -> None:
+        self.token = token_fingerprint(settings.GITHUB_TOKEN)
+        self.has_token = bool(settings.GITHUB_TOKEN)
+
+    def of(self, account: GitHubAccount | None) -> RefreshCost:
+        if account is None:  # a login we do not store yet: a first fetch
+            return refresh_cost_expected(
+                public_repos=0, is_user=True, warm=False, has_token=self.has_token, change_rate=None
+            )
+        warm = (
+            bool(account.etag or account.last_modified) and account.validators_token == self.token
+        )
+        return refresh_cost_expected(
+            public_repos=account.public_repos,
+            is_user=account.kind == AccountKind.USER,
+            warm=warm,
+            has_token=self.has_token,
+            change_rate=account.change_rate,
+            star_history_budget=settings.STAR_HISTORY_BUDGET if settings.STAR_HISTORY_FETCH else 0,
+            activity_budget=settings.ACTIVITY_BUDGET if settings.ACTIVITY_FETCH else 0,
+        )
+
+
+def _backlog(costing: _Costing) -> RefreshCost:
+    """What the scheduler's jobs queued earlier and not started yet will spend."""
+    total = RefreshCost()
+    waiting = (
+        RefreshJob.objects.filter(status=JobStatus.QUEUED, requested_by=None, retry_at=None)
+        .select_related("account")
+        .only("id", *(f"account__{f}" for f in COST_FIELDS))
+    )
+    for job in waiting:
+        total = total + costing.of(job.account)
+    return total
+
+
+def allowance_now(*, now: datetime) -> Allowance:
+    """GitHub's quota state as every process last saw it, and the pacing settings."""
+    core = quota_get()
+    # Before GitHub has answered: its smallest quota without a token, its usual one with.
+    unknown = GRAPHQL_DEFAULT if settings.GITHUB_TOKEN else UNKNOWN_QUOTA
+    limit = (core.limit if core is not None else None) or unknown
+    if core is None or core.reset_at <= now:
+        remaining, to_reset = limit, 3600.0
+    else:
+        remaining, to_reset = core.remaining, (core.reset_at - now).total_seconds()
+    graphql_limit: int | None = None
+    graphql_remaining, graphql_to_reset = 0, 3600.0
+    if settings.GITHUB_TOKEN:
+        graphql = quota_get(resource=GRAPHQL)
+        graphql_limit = (graphql.limit if graphql is not None else None) or GRAPHQL_DEFAULT
+        graphql_remaining = graphql_limit
+        if graphql is not None and graphql.reset_at > now:
+            graphql_remaining = graphql.remaining
+            graphql_to_reset = (graphql.reset_at - now).total_seconds()
+    return Allowance(
+        quota_limit=limit,
+        quota_remaining=remaining,
+        seconds_to_reset=to_reset,
+        graphql_limit=graphql_limit,
+        graphql_remaining=graphql_remaining,
+        graphql_seconds_to_reset=graphql_to_reset,
+        rest_points_per_minute=float(getattr(settings, "GITHUB_REST_POINTS_PER_MINUTE", 720)),
+        graphql_points_per_minute=float(
+            getattr(settings, "GITHUB_GRAPHQL_POINTS_PER_MINUTE", 1600)
+        ),
+        concurrent_requests=int(getattr(settings, "GITHUB_CONCURRENT_REQUESTS", 1)),
+        request_seconds=settings.SCHEDULER_REQUEST_MS / 1000,
+        reserve_fraction=RESERVE_FRACTION,
+        tick_seconds=float(settings.SCHEDULER_TICK_SECONDS),
+    )

@@ -136,6 +136,7 @@ def test_parked_jobs_nobody_waits_for_are_dropped_at_the_reset(fake_github, user
         account=None, login="not-reset-yet", error_code="github_rate_limited",
         retry_at=timezone.now() + dt.timedelta(minutes=20),
     )  # fmt: skip
+    _quota(remaining=1000, reset_in=60)  # the tick's share pays for both
 
     tick = refresh_stale_tick()
 

@@ -17,12 +17,7 @@ from config.celery import app as celery_app
 from github_stats.github.quota import QuotaState, quota_record
 from github_stats.models import JobStatus, RefreshJob, Repository
 from github_stats.services.jobs import refresh_request
-from github_stats.services.scheduling import (
-    LOCK_KEY,
-    quota_budget,
-    refresh_cost_estimate,
-    refresh_stale_tick,
-)
+from github_stats.services.scheduling import LOCK_KEY, refresh_stale_tick
 from github_stats.tasks import REQUEUE_MAX_COUNTDOWN, TIME_LIMIT, refresh_account, refresh_stale
 from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
 
@@ -80,10 +75,12 @@ def test_time_limits_and_countdowns_stay_below_the_visibility_timeout(settings):
     assert refresh_account.soft_time_limit < refresh_account.time_limit == TIME_LIMIT
 
 
-def test_the_beat_schedule_runs_refresh_stale_every_five_minutes(settings):
+def test_the_beat_schedule_ticks_every_minute_and_drops_a_tick_that_waited_too_long(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["github-refresh-stale"]
     assert entry["task"] == refresh_stale.name
-    assert entry["schedule"] == 300
+    assert entry["schedule"] == settings.SCHEDULER_TICK_SECONDS == 60
+    assert entry["options"]["expires"] == 60
+    assert refresh_stale.time_limit < 60
 
 
 def test_refresh_account_runs_the_job(fake_github):
@@ -189,19 +186,6 @@ def test_refresh_request_publishes_one_message_after_commit(
 # --- The scheduler ---------------------------------------------------------------------------
 
 
-def test_the_estimate_is_the_account_plus_one_request_per_page():
-    assert refresh_cost_estimate(public_repos=0, has_token=False) == 2
-    assert refresh_cost_estimate(public_repos=250, has_token=False) == 4
-    assert refresh_cost_estimate(public_repos=250, has_token=True) == 7
-
-
-def test_the_budget_keeps_a_tenth_of_the_quota_for_people():
-    _quota(remaining=300, limit=5000)
-    assert quota_budget() == 0
-    _quota(remaining=4000, limit=5000)
-    assert quota_budget() == 3500
-
-
 def test_the_tick_queues_the_stalest_tracked_accounts_first(
     django_capture_on_commit_callbacks, settings
 ):
@@ -213,6 +197,8 @@ def test_the_tick_queues_the_stalest_tracked_accounts_first(
     GitHubAccountFactory(fetched_at=now - ttl * 5)  # stale but nobody tracks it
     TrackingFactory(account__fetched_at=now - ttl * 4, account__hidden=True)
 
+    _quota(remaining=5000, reset_in=60)  # a tick's share pays for all of them
+
     with django_capture_on_commit_callbacks(execute=False):
         tick = refresh_stale_tick()
 
@@ -220,8 +206,13 @@ def test_the_tick_queues_the_stalest_tracked_accounts_first(
     assert set(RefreshJob.objects.values_list("account", flat=True)) == {oldest.pk, older.pk}
 
 
-def test_the_tick_queues_only_what_the_quota_can_pay_for(django_capture_on_commit_callbacks):
-    _quota(remaining=20, limit=100)  # budget 10: five accounts of up to 100 repositories
+def test_the_tick_queues_only_what_its_share_of_the_quota_can_pay_for(
+    django_capture_on_commit_callbacks,
+):
+    # 20 left of 100 a minute before the reset: the tick may spend 20 - 10 (reserve) = 10, at
+    # most twice an even minute's share of the hour (2 * 90 / 60 = 3): one cold account (2)
+    # fits, the second would pass 3.
+    _quota(remaining=20, limit=100, reset_in=60)
     stale = timezone.now() - dt.timedelta(days=30)
     accounts = [
         TrackingFactory(account__fetched_at=stale + dt.timedelta(minutes=i)).account
@@ -231,9 +222,9 @@ def test_the_tick_queues_only_what_the_quota_can_pay_for(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False):
         tick = refresh_stale_tick()
 
-    assert tick.budget == 10
-    assert tick.queued == [a.login for a in accounts[:5]]
-    assert tick.left_for_later == 3
+    assert tick.budget == 3
+    assert tick.queued == [accounts[0].login]
+    assert tick.left_for_later == 7
 
 
 def test_the_tick_skips_accounts_with_a_job_in_flight(django_capture_on_commit_callbacks):

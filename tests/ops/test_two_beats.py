@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from github_stats.models import RefreshJob
+from github_stats.services.jobs import BACKGROUND_PRIORITY
 from tests.config.helpers import closed_loopback_port
 from tests.github_stats.factories import TrackingFactory
 from tests.services import child_process_env, require_postgres, require_redis
@@ -26,11 +27,17 @@ from tests.services import child_process_env, require_postgres, require_redis
 pytestmark = [pytest.mark.celery, pytest.mark.redis]
 
 ROOT = Path(__file__).resolve().parents[2]
-STALE_ACCOUNTS = 20  # 2 requests each: within the quota a tick assumes before GitHub answered
-# Each process waits for the same wall-clock moment, then ticks.
+STALE_ACCOUNTS = 20  # 2 requests each: within one tick's share of the quota recorded below
+# Each process records the same quota state (a minute before GitHub's reset, plenty left), waits
+# for the same wall-clock moment, then ticks.
 TICK = """
 import json, time
+from datetime import UTC, datetime, timedelta
+from github_stats.github.quota import QuotaState, quota_record
 from github_stats.services.scheduling import refresh_stale_tick
+now = datetime.now(tz=UTC)
+quota_record(QuotaState(resource="core", remaining=5000, limit=5000, used=0,
+                        reset_at=now + timedelta(seconds=60), seen_at=now))
 time.sleep(max(0.0, {start} - time.time()))
 tick = refresh_stale_tick()
 print(json.dumps({{"ran": tick.ran, "queued": tick.queued}}))
@@ -89,4 +96,7 @@ def test_two_schedulers_ticking_at_once_queue_each_stale_account_once(transactio
     queued = [login for result in results for login in result["queued"]]
     assert sorted(queued) == sorted(account.login for account in accounts)
     assert RefreshJob.objects.count() == STALE_ACCOUNTS
-    assert broker.llen("celery") == STALE_ACCOUNTS
+    # The scheduler's jobs wait in the background priority's list (kombu names it
+    # "<queue>\x06\x16<priority>"), behind anything a person asked for in "celery".
+    assert broker.llen("celery") == 0
+    assert broker.llen(f"celery\x06\x16{BACKGROUND_PRIORITY}") == STALE_ACCOUNTS

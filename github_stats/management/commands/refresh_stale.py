@@ -1,4 +1,4 @@
-"""manage.py refresh_stale: one tick of the scheduler that Celery beat runs every 5 minutes."""
+"""manage.py refresh_stale: one tick of the scheduler that Celery beat runs every minute."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from github_stats.services.scheduling import refresh_stale_tick
 
 class Command(BaseCommand):
     help = (
-        "Queue refreshes of the stalest tracked accounts that GitHub's remaining quota can pay "
-        "for (one scheduler tick). Without REDIS_URL the refreshes run here, inline."
+        "Queue refreshes of the stalest tracked accounts, as many as one scheduler tick's share "
+        "of GitHub's limits pays for. Without REDIS_URL the refreshes run here, inline."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -24,7 +24,9 @@ class Command(BaseCommand):
             f"Queued {len(tick.queued)} stale accounts"
             + (f" ({', '.join(tick.queued)})" if tick.queued else "")
             + f", re-queued {len(tick.requeued)} waiting jobs; "
-            f"estimated cost {tick.estimated_cost} of a budget of {tick.budget} requests"
+            f"expected cost {tick.expected.requests:.0f} requests ({tick.expected.quota:.0f} "
+            f"charged to the quota) of this tick's {tick.allowance.requests:.0f} "
+            f"({tick.allowance.quota:.0f})"
             + (f"; {tick.left_for_later} left for later" if tick.left_for_later else "")
             + (
                 f"; gave up {len(tick.failed_stuck)} lost jobs ({', '.join(tick.failed_stuck)})"
