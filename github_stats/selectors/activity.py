@@ -24,11 +24,12 @@ from github_stats.models import (
     today_utc,
     year_days,
 )
+from github_stats.selectors.recent_activity import RecentActivity, recent_activity_of
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A fill queued longer ago than this has died or been dropped: the page stops waiting for it.
 PENDING_FOR = timedelta(minutes=15)
-Source = Literal["calendar", "none"]
+Source = Literal["calendar", "public_events", "none"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,13 @@ class Totals:
 
 @dataclass(frozen=True)
 class ActivitySummary:
-    source: Annotated[Source, Field(description="calendar: GitHub's contribution calendar.")]
+    source: Annotated[
+        Source,
+        Field(
+            description="calendar: GitHub's contribution calendar; public_events: only the "
+            "last 90 days of public events (no token on the server); none: nothing stored."
+        ),
+    ]
     years: Annotated[list[Totals], Field(description="Newest first.")]
     all_time: Totals
     streaks: Streaks
@@ -66,6 +73,13 @@ class ActivitySummary:
     first_year: int | None
     fetched_at: datetime | None
     pending: bool
+    recent: Annotated[
+        RecentActivity | None,
+        Field(
+            description="Without a token on the server (source: public_events): the last 90 "
+            "days of public events, by day. null when the calendar is stored."
+        ),
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -153,8 +167,14 @@ def summary_of(
         for name in ("total", "commits", "issues", "pull_requests", "reviews", "restricted"):
             setattr(all_time, name, getattr(all_time, name) + getattr(totals, name))
         all_time.repositories += totals.repositories
+    recent = (
+        None
+        if rows or state is None
+        else recent_activity_of(recent=state.recent, today=today_utc(now))
+    )
     return ActivitySummary(
-        source="calendar" if rows else "none",
+        source="calendar" if rows else ("public_events" if recent else "none"),
+        recent=recent,
         years=years,
         all_time=all_time,
         streaks=streaks_compute(days, today=today_utc(now)),

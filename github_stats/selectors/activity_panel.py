@@ -24,6 +24,7 @@ from github_stats.selectors.activity import (
     summary_of,
 )
 from github_stats.selectors.org_activity import OrganisationActivity, organisation_activity
+from github_stats.selectors.recent_activity import RecentActivity
 
 BY_REPOSITORY_SHOWN = 10
 
@@ -58,6 +59,8 @@ class ActivityPanel:
     pending: bool  # the first fill is on its way: the panel polls itself
     needs_token: bool  # nothing stored, and this server has no GITHUB_TOKEN to fetch it with
     organisation: OrganisationActivity | None  # organisations
+    # Without a token: the last 90 days of public events, when some are stored.
+    recent: RecentActivity | None = None
 
     @property
     def polls(self) -> bool:
@@ -89,9 +92,8 @@ def account_activity_panel(
         )
     # The years once (the summary needs them all), so the year shown costs no query of its own.
     rows = list(ContributionYear.objects.filter(account=account).order_by("-year"))
-    summary = summary_of(
-        rows=rows, state=AccountActivity.objects.filter(pk=account.pk).first(), now=now
-    )
+    state = AccountActivity.objects.filter(pk=account.pk).first()
+    summary = summary_of(rows=rows, state=state, now=now)
     stored = [row.year for row in rows]
     shown = nearest_year(stored=stored, asked=year)
     calendar = next((calendar_of(row=row, now=now) for row in rows if row.year == shown), None)
@@ -105,6 +107,7 @@ def account_activity_panel(
         pending=_pending(account, summary, has_token=has_token, now=now),
         needs_token=not stored and not has_token,
         organisation=None,
+        recent=summary.recent,
     )
 
 

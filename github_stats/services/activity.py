@@ -9,7 +9,8 @@ What is fetched (GraphQL, token only; github/contributions.py):
   a day old (private contributions never show in public events). Otherwise the current year
   only (1 point), and the year before once more when the year has just turned.
 Organisations have no contributions: nothing is fetched for them (their activity panel reads
-what we store of their repositories). Without a token there is no calendar to fetch.
+what we store of their repositories). Without a token there is no calendar to fetch: the fill
+keeps the last 90 days of a tracked user's public events instead (services/recent_activity.py).
 
 Writes are a constant number of queries: one upsert of the fetched years, the bookkeeping row,
 and the account's new cache version.
@@ -39,6 +40,7 @@ from github_stats.models import (
 )
 from github_stats.services.budget import budget_requests_charge, budget_requests_check
 from github_stats.services.follow_ups import follow_up_lock, follow_up_queue
+from github_stats.services.recent_activity import recent_activity_fetch, recent_activity_wanted
 from github_stats.services.shown import account_shown_update
 
 logger = logging.getLogger(__name__)
@@ -60,22 +62,32 @@ class ActivityResult:
     left_for_later: int = 0  # contribution years still to fetch
     rate_limited_until: datetime | None = None
     error: str = ""
+    recent_changed: bool = False  # without a token: the 90 days of public events changed
 
 
 def activity_wanted(*, account: GitHubAccount, has_token: bool) -> bool:
-    """A fill could fetch something: a user, with a token on this server. No query."""
-    return has_token and account.kind == AccountKind.USER and not account.hidden
+    """A fill could fetch something: a user (with a token, the calendar; without, the fill
+    polls the public events if someone tracks them: services/recent_activity.py). No query."""
+    return account.kind == AccountKind.USER and not account.hidden
 
 
 def activity_fill_request(
-    *, account: GitHubAccount, requested_by_id: int | None = None, now: datetime | None = None
+    *,
+    account: GitHubAccount,
+    requested_by_id: int | None = None,
+    now: datetime | None = None,
+    has_token: bool = True,
 ) -> None:
-    """Mark the account's activity as coming and queue a fill after the commit (by the task's
-    name: services never import tasks)."""
+    """Queue a fill after the commit (by the task's name: services never import tasks). With a
+    token the calendar is marked as coming, so the panel waits for it; the events without one
+    are a quiet addition the panel shows when they are there."""
     now = now or timezone.now()
-    AccountActivity.objects.update_or_create(
-        account=account, defaults={"pending_since": now}, create_defaults={"pending_since": now}
-    )
+    if has_token:
+        AccountActivity.objects.update_or_create(
+            account=account,
+            defaults={"pending_since": now},
+            create_defaults={"pending_since": now},
+        )
     follow_up_queue(task_name=ACTIVITY_TASK, account_id=account.pk, requested_by_id=requested_by_id)
 
 
@@ -105,15 +117,49 @@ def activity_fill(
             except BudgetSpent:
                 result.ran = False
                 return result
+        if not client.has_token and not recent_activity_wanted(account=account):
+            result.ran = False
+            return result
         state, _ = AccountActivity.objects.get_or_create(account=account)
         before = (client.stats.requests, client.stats.graphql_points)
-        fetched = _fetch(account, state, client, budget=budget, now=now, result=result)
+        if client.has_token:
+            fetched = _fetch(account, state, client, budget=budget, now=now, result=result)
+        else:
+            fetched = []
+            result.recent_changed = _recent(account, state, client, now=now, result=result)
         result.requests = client.stats.requests - before[0]
         result.graphql_points = client.stats.graphql_points - before[1]
-        _store(account, state, fetched, now=now)
+        _store(account, state, fetched, now=now, shown_changed=result.recent_changed)
         if requested_by_id is not None:
             budget_requests_charge(user_id=requested_by_id, requests=result.requests)
         return result
+
+
+def _recent(
+    account: GitHubAccount,
+    state: AccountActivity,
+    client: GitHubClient,
+    *,
+    now: datetime,
+    result: ActivityResult,
+) -> bool:
+    try:
+        changed = recent_activity_fetch(account=account, state=state, client=client, now=now)
+    except RateLimited as exc:
+        result.rate_limited_until = exc.reset_at
+        return False
+    except (GitHubNotFound, GitHubUnavailable) as exc:
+        _failed(state, exc.message, now=now, result=result)
+        return False
+    state.failures, state.last_error, state.retry_after = 0, "", None
+    return changed
+
+
+def _failed(state: AccountActivity, message: str, *, now: datetime, result: ActivityResult) -> None:
+    result.error = message
+    state.failures = min(state.failures + 1, 1000)
+    state.last_error = message[:500]
+    state.retry_after = now + _BACKOFF[min(state.failures, len(_BACKOFF)) - 1]
 
 
 def _fetch(
@@ -142,10 +188,7 @@ def _fetch(
     except RateLimited as exc:
         result.rate_limited_until = exc.reset_at
     except (GitHubNotFound, GitHubUnavailable) as exc:
-        result.error = exc.message
-        state.failures = min(state.failures + 1, 1000)
-        state.last_error = exc.message[:500]
-        state.retry_after = now + _BACKOFF[min(state.failures, len(_BACKOFF)) - 1]
+        _failed(state, exc.message, now=now, result=result)
     else:
         state.failures, state.last_error, state.retry_after = 0, "", None
     result.years_fetched = [one.year for one in fetched]
@@ -195,7 +238,12 @@ def _years_wanted(account: GitHubAccount, state: AccountActivity, *, now: dateti
 
 
 def _store(
-    account: GitHubAccount, state: AccountActivity, fetched: list[FetchedYear], *, now: datetime
+    account: GitHubAccount,
+    state: AccountActivity,
+    fetched: list[FetchedYear],
+    *,
+    now: datetime,
+    shown_changed: bool = False,
 ) -> None:
     with transaction.atomic():
         if fetched:
@@ -208,7 +256,7 @@ def _store(
             state.calendar_fetched_at = now
         state.pending_since = None
         state.save()
-        if fetched:
+        if fetched or shown_changed:
             account_shown_update(account=account)
 
 

@@ -329,7 +329,9 @@ def _follow_ups(job: RefreshJob, account: GitHubAccount, *, has_token: bool) -> 
     if settings.STAR_HISTORY_FETCH and star_history_wanted(account=account):
         star_history_fill_request(account=account, requested_by_id=job.requested_by_id)
     if settings.ACTIVITY_FETCH and activity_wanted(account=account, has_token=has_token):
-        activity_fill_request(account=account, requested_by_id=job.requested_by_id)
+        activity_fill_request(
+            account=account, requested_by_id=job.requested_by_id, has_token=has_token
+        )
 
 
 def _not_found_key(login: str) -> str:
