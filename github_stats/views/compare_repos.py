@@ -31,6 +31,7 @@ from github_stats.selectors.accounts import refresh_job_get
 from github_stats.selectors.compare_repos import RepositoriesComparison, repositories_comparison
 from github_stats.services.jobs import refresh_job_watched
 from github_stats.ui.charts import LineChart, Series, wide_spread
+from github_stats.ui.formatting import compact_number
 from github_stats.ui.star_compare_charts import AgeSeries, age_chart, age_label, dated_chart
 from github_stats.views.compare_repos_query import MAX_REPOS, MIN_REPOS, CompareReposQuery
 from github_stats.views.fetching import refresh_queue
@@ -257,7 +258,14 @@ def _figure_rows(comparison: RepositoriesComparison) -> list[FigureRow]:
     def ranked(label: str, values: list[int]) -> FigureRow:
         best = max(values)
         leads = len(values) >= MIN_REPOS and best > 0
-        return FigureRow(label, [(f"{v:,}", str(v), leads and v == best) for v in values])
+        return FigureRow(
+            label, [(compact_number(v), f"{v:,}", leads and v == best) for v in values]
+        )
+
+    def counted(label: str, values: list[int]) -> FigureRow:
+        # Compact, as on the account compare page: four columns of 1,234,567 do not fit a
+        # phone. The exact figure is the cell's title and what a screen reader reads.
+        return FigureRow(label, [(compact_number(v), f"{v:,}", False) for v in values])
 
     def plain(label: str, values: list[str]) -> FigureRow:
         return FigureRow(label, [(v, v, False) for v in values])
@@ -276,10 +284,10 @@ def _figure_rows(comparison: RepositoriesComparison) -> list[FigureRow]:
     return [
         ranked("Stars", [r.repository.stars for r in repositories]),
         ranked("Forks", [r.repository.forks for r in repositories]),
-        plain("Open issues", [f"{r.repository.open_issues:,}" for r in repositories]),
+        counted("Open issues", [r.repository.open_issues for r in repositories]),
         plain("Language", [r.repository.language or "—" for r in repositories]),
         plain("Created", [day(value) for value in created]),
         plain("Age", [age_label((today - c).days) if c else "—" for c in created]),
         plain(biggest, [best_week(r) for r in repositories]),
-        plain("Not attributed to a day", [f"{r.series.unattributed:,}" for r in repositories]),
+        counted("Not attributed to a day", [r.series.unattributed for r in repositories]),
     ]

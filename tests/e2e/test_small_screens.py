@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import MOBILE_VIEWPORT
+from tests.e2e.helpers import MOBILE_VIEWPORT, assert_no_horizontal_scroll
 from tests.pages.factories import GitHubAccountFactory, RepositoryFactory, snapshots_for
 
 pytestmark = pytest.mark.e2e
@@ -52,3 +52,28 @@ def test_the_api_docs_follow_the_colour_scheme(new_context, scheme: str, dark: b
     # Swagger's own panel (light colours hard-coded by swagger-ui.css) is darkened as a whole.
     panel_filter = page.evaluate("getComputedStyle(document.getElementById('swagger-ui')).filter")
     assert ("invert" in panel_filter) is dark, panel_filter
+
+
+@pytest.mark.browser_context_args(viewport=MOBILE_VIEWPORT, is_mobile=True, has_touch=True)
+def test_the_repository_compare_table_fits_375px(logged_in_page: Page, screenshot):
+    owner = GitHubAccountFactory(login="an-organisation-with-a-long-name")
+    names = [f"{LONG_NAME}-{n}" for n in range(4)]
+    for n, name in enumerate(names):
+        RepositoryFactory(owner=owner, name=name, language="TypeScript", stars=10**n * 1234)
+    page = logged_in_page
+    page.set_viewport_size(MOBILE_VIEWPORT)
+    page.goto("/compare/repos/?repos=" + ",".join(f"{owner.login}/{name}" for name in names))
+    expect(page.get_by_text(names[3], exact=False).first).to_be_visible()
+    screenshot(page, "compare-repos-375px")
+
+    assert_no_horizontal_scroll(page)
+    # Four columns of 1,234,000 would break mid-number: compact figures, the exact one kept
+    # for screen readers and as the cell's title.
+    stars = page.locator(".compare-table tbody tr", has_text="Stars").locator("td")
+    expect(stars.last).to_have_attribute("title", "1,234,000")
+    assert stars.last.locator("[aria-hidden=true]").inner_text() == "1.2M"
+    line = stars.last.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert (
+        stars.last.locator("[aria-hidden=true]").evaluate("e => e.getBoundingClientRect().height")
+        < 1.5 * line
+    )
