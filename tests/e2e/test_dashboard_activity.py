@@ -69,10 +69,27 @@ def test_the_keyboard_reaches_a_day_and_reads_its_exact_count(logged_in_page: Pa
     # The focus is seen: a ring in the focus colour.
     width = focused.evaluate("element => getComputedStyle(element).strokeWidth")
     assert width == "2px", width
-    page.keyboard.press("Tab")
+    # One tab stop for the whole grid (a roving tabindex): the arrow keys move within it.
+    page.keyboard.press("ArrowDown")
     second = date(year, 1, 2)
     expect(page.locator("#activity rect.heat:focus title")).to_have_text(
         f"0 contributions on {second:%a}, Jan 2, {year}"
+    )
+    page.keyboard.press("ArrowRight")
+    week_later = date(year, 1, 9)
+    expect(page.locator("#activity rect.heat:focus title")).to_contain_text(
+        f"on {week_later:%a}, Jan 9, {year}"
+    )
+    page.keyboard.press("End")
+    expect(page.locator("#activity rect.heat:focus title")).to_contain_text(
+        f"{today_utc():%b} {today_utc().day}, {year}"
+    )
+    # Tab leaves the grid at once, not after 300 days; Shift+Tab comes back to the same day.
+    page.keyboard.press("Tab")
+    expect(page.locator("#activity rect.heat:focus")).to_have_count(0)
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#activity rect.heat:focus title")).to_contain_text(
+        f"{today_utc():%b} {today_utc().day}, {year}"
     )
 
 
