@@ -52,6 +52,11 @@ def test_the_api_docs_follow_the_colour_scheme(new_context, scheme: str, dark: b
     # Swagger's own panel (light colours hard-coded by swagger-ui.css) is darkened as a whole.
     panel_filter = page.evaluate("getComputedStyle(document.getElementById('swagger-ui')).filter")
     assert ("invert" in panel_filter) is dark, panel_filter
+    # Schema names: in dark, the panel's text on no grey of their own (inverted, light on dark).
+    name = page.locator(".json-schema-2020-12-accordion").first
+    expect(name).to_be_visible()
+    name_background = name.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert (name_background == "rgba(0, 0, 0, 0)") is dark, name_background
 
 
 @pytest.mark.browser_context_args(viewport=MOBILE_VIEWPORT, is_mobile=True, has_touch=True)
