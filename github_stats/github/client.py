@@ -15,7 +15,7 @@ before any request, so a typo never costs quota.
         # 1..100 (else ValueError); a 422 past GitHub's limit is limit_reached, not an error
     client.contributions_overview(login=) -> ContributionsOverview    # GraphQL, token only
     client.contributions_year(login=, year=) -> ContributionYear      # 2008..this year
-    client.public_events_page(login=, etag=None, page=1) -> EventsPage
+    client.public_events_page(login=, etag=None, page=1, org=False) -> EventsPage
         # /users/{login}/events/public, 100 a page, pages 1..3; 304 not_modified; 422 past the
         # 300th event is limit_reached, not an error
 
@@ -316,12 +316,18 @@ class GitHubClient:
         return self._parsed_graphql(lambda found: parse_year(found, year), data, "contributions")
 
     def public_events_page(
-        self, *, login: str, etag: str | None = None, page: int = 1
+        self, *, login: str, etag: str | None = None, page: int = 1, org: bool = False
     ) -> EventsPage:
-        """One page of a user's public events (page 1: the newest 100), conditional on
-        `etag`; never walks further by itself (events.py says why)."""
+        """One page of a user's (or, `org`, an organisation's) public events (page 1: the
+        newest 100), conditional on `etag`; never walks further by itself (events.py says
+        why)."""
         login = validate_login(login)
-        return events_page(self._http, f"{self.base_url}/users/{login}", etag=etag, page=page)
+        url = (
+            f"{self.base_url}/orgs/{login}/events"
+            if org
+            else f"{self.base_url}/users/{login}/events/public"
+        )
+        return events_page(self._http, url, etag=etag, page=page)
 
     def _graphql_login(self, login: str) -> str:
         if not self.has_token:

@@ -1,4 +1,5 @@
-"""A user's public events (`GET /users/{username}/events/public`): no token needed, at most 300
+"""A user's public events (`GET /users/{username}/events/public`; an organisation's are
+`GET /orgs/{org}/events`, the same answers): no token needed, at most 300
 events from the last 90 days, newest first, 100 a page (pages 1..3), with an `ETag` and an
 `X-Poll-Interval` (seconds GitHub asks us to wait before polling again).
 
@@ -54,13 +55,14 @@ class EventsPage:
     limit_reached: bool = False  # 422 "pagination is limited": nothing more to ask for
 
 
-def events_page(http: Transport, account_url: str, *, etag: str | None, page: int) -> EventsPage:
-    """GET {account_url}/events/public for client.public_events_page (login validated)."""
+def events_page(http: Transport, events_url: str, *, etag: str | None, page: int) -> EventsPage:
+    """GET a user's {users/login}/events/public or an organisation's {orgs/login}/events (the
+    same shape, limits and headers) for client.public_events_page (login validated)."""
     if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= MAX_EVENTS_PAGE:
         raise ValueError(f"GitHub serves public events pages 1 to {MAX_EVENTS_PAGE}, not {page!r}")
     response = http.request(
         "GET",
-        f"{account_url}/events/public?per_page={EVENTS_PER_PAGE}&page={page}",
+        f"{events_url}?per_page={EVENTS_PER_PAGE}&page={page}",
         etag=etag,
         not_found="GitHub has no such user (or shows no events of it).",
         passthrough=frozenset({422}),  # "pagination is limited": past the 300th event

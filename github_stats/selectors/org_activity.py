@@ -13,7 +13,8 @@ from typing import Annotated
 from django.utils import timezone
 from pydantic import Field
 
-from github_stats.models import GitHubAccount, Repository, today_utc
+from github_stats.models import AccountActivity, GitHubAccount, Repository, today_utc
+from github_stats.selectors.recent_activity import RecentActivity, recent_activity_of
 from github_stats.selectors.star_history import StarPoint, account_star_history
 
 ACTIVE_WINDOWS = (7, 30, 90)
@@ -43,6 +44,13 @@ class OrganisationActivity:
         list[StarPoint], Field(description="A point a week over the last year (summed history).")
     ]
     repositories: int
+    recent: Annotated[
+        RecentActivity | None,
+        Field(
+            description="The organisation's last 90 days of public events by day (fetched "
+            "with a GITHUB_TOKEN on the server; null until then)."
+        ),
+    ] = None
 
 
 def organisation_activity(
@@ -68,11 +76,13 @@ def organisation_activity(
     stars = account_star_history(
         account=account, interval="week", start=today - timedelta(weeks=WEEKS_SHOWN), now=now
     )
+    recent = AccountActivity.objects.filter(pk=account.pk).values_list("recent", flat=True)
     return OrganisationActivity(
         active=active,
         new_repositories=[MonthCount(month, by_month.get(month, 0)) for month in months],
         stars_gained=stars.series.points,
         repositories=len(rows),
+        recent=recent_activity_of(recent=recent.first(), today=today),
     )
 
 

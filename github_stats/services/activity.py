@@ -67,8 +67,9 @@ class ActivityResult:
 
 def activity_wanted(*, account: GitHubAccount, has_token: bool) -> bool:
     """A fill could fetch something: a user (with a token, the calendar; without, the fill
-    polls the public events if someone tracks them: services/recent_activity.py). No query."""
-    return account.kind == AccountKind.USER and not account.hidden
+    polls the public events if someone tracks them: services/recent_activity.py), or with a
+    token an organisation (its public events). No query."""
+    return (account.kind == AccountKind.USER or has_token) and not account.hidden
 
 
 def activity_fill_request(
@@ -117,12 +118,13 @@ def activity_fill(
             except BudgetSpent:
                 result.ran = False
                 return result
-        if not client.has_token and not recent_activity_wanted(account=account):
+        calendar = client.has_token and account.kind == AccountKind.USER
+        if not calendar and not recent_activity_wanted(account=account, has_token=client.has_token):
             result.ran = False
             return result
         state, _ = AccountActivity.objects.get_or_create(account=account)
         before = (client.stats.requests, client.stats.graphql_points)
-        if client.has_token:
+        if calendar:
             fetched = _fetch(account, state, client, budget=budget, now=now, result=result)
         else:
             fetched = []

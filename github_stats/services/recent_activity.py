@@ -1,4 +1,5 @@
-"""Activity without a token: the last 90 days of a user's public events, by day.
+"""The last 90 days of public events, by day: a user's without a token (no calendar to fetch),
+an organisation's with one (GitHub keeps no calendar for organisations; `/orgs/{org}/events`).
 
 GitHub's GraphQL (the contribution calendar) needs a token; `GET /users/{login}/events/public`
 does not. It serves at most 300 events from the last 90 days, so the view is labelled "last 90
@@ -21,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 from github_stats.github.client import GitHubClient
 from github_stats.github.events import MAX_EVENTS_PAGE, PublicEvent
-from github_stats.models import AccountActivity, GitHubAccount, Tracking, today_utc
+from github_stats.models import AccountActivity, AccountKind, GitHubAccount, Tracking, today_utc
 
 RECENT_DAYS = 90
 
@@ -38,7 +39,8 @@ def recent_activity_fetch(
         return False
     token = client.token_fingerprint
     etag = state.events_etag if state.validators_token == token else None
-    first = client.public_events_page(login=account.login, etag=etag or None)
+    org = account.kind == AccountKind.ORG
+    first = client.public_events_page(login=account.login, etag=etag or None, org=org)
     state.events_polled_at = now
     if first.poll_interval:
         state.poll_interval = first.poll_interval
@@ -49,7 +51,7 @@ def recent_activity_fetch(
     events = list(first.events)
     page, truncated = first, first.has_next
     while page.has_next and page.page < MAX_EVENTS_PAGE:
-        page = client.public_events_page(login=account.login, page=page.page + 1)
+        page = client.public_events_page(login=account.login, page=page.page + 1, org=org)
         events += page.events
         truncated = page.has_next or page.limit_reached
     state.recent = recent_merge(
@@ -58,9 +60,10 @@ def recent_activity_fetch(
     return True
 
 
-def recent_activity_wanted(*, account: GitHubAccount) -> bool:
-    """Someone tracks the account: only then are its events polled without a token."""
-    return Tracking.objects.filter(account=account).exists()
+def recent_activity_wanted(*, account: GitHubAccount, has_token: bool) -> bool:
+    """With a token an unchanged feed is a free 304: poll any account shown. Without one every
+    poll costs one of the 60 an hour: only accounts someone tracks."""
+    return has_token or Tracking.objects.filter(account=account).exists()
 
 
 def recent_merge(

@@ -39,9 +39,10 @@ def activity_context(
         context["heatmap"] = _heatmap(account.login, panel.calendar.year, panel.calendar.days)
     if panel.organisation is not None:
         context["org_bars"] = _org_bars(panel.organisation)
-    if panel.recent is not None:
+    recent = panel.recent or (panel.organisation.recent if panel.organisation else None)
+    if recent is not None:
         context["recent_bars"] = bar_chart(
-            values=[(f"Week of {label}", events) for label, events in panel.recent.weekly()],
+            values=[(f"Week of {label}", events) for label, events in recent.weekly()],
             title=f"Public events of {account.login} a week, last 90 days",
             chart_id="activity-recent",
             unit="events",

@@ -214,8 +214,9 @@ def _collection(state: FakeState, account: FakeAccount, start: datetime, end: da
 
 
 def public_events(state: FakeState, account: FakeAccount) -> list[dict[str, Any]]:
-    """The last 90 days' public events, newest first, at most 300."""
-    if account.kind != "user":
+    """The last 90 days' public events, newest first, at most 300. An organisation has some
+    only when a test gave it days (set_contribution_days): its members' pushes, as GitHub's."""
+    if account.kind != "user" and account.contribution_days is None:
         return []
     last = today(state)
     pool = repository_pool(account)
@@ -274,9 +275,16 @@ def _event(
 
 
 def events_answer(
-    state: FakeState, account: FakeAccount | None, params: dict[str, str], api: str
+    state: FakeState,
+    account: FakeAccount | None,
+    params: dict[str, str],
+    api: str,
+    *,
+    org: bool = False,
 ) -> Response:
-    if account is None:
+    """/users/{login}/events/public, or with `org` an organisation's /orgs/{org}/events (the
+    same shape and limits; 404 for a user)."""
+    if account is None or (org and account.kind != "org"):
         return Response(404, not_found())
     try:
         per_page = min(max(int(params.get("per_page", 30)), 1), 100)
@@ -288,7 +296,11 @@ def events_answer(
     events = public_events(state, account)
     last = max((min(len(events), MAX_EVENTS) + per_page - 1) // per_page, 1)
     headers = {"X-Poll-Interval": str(POLL_INTERVAL)}
-    path = f"{api}/users/{account.login}/events/public"
+    path = (
+        f"{api}/orgs/{account.login}/events"
+        if org
+        else f"{api}/users/{account.login}/events/public"
+    )
     links = []
     if page < last:
         links.append(f'<{path}?{urlencode({"per_page": per_page, "page": page + 1})}>; rel="next"')

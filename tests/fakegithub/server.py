@@ -186,6 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             case ["users", login, "events", "public"]:
                 return events_answer(state, state.account(login), params, api)
+            case ["orgs", login, "events"]:
+                return events_answer(state, state.account(login), params, api, org=True)
             case ["repos", owner, name]:
                 moved = self._moved_repo(owner, name, "")
                 return moved or self._repo(state.repo(owner, name), api)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from github_stats.github.client import GitHubClient
 from github_stats.models import AccountActivity, ContributionYear, GitHubAccount, year_days
 from github_stats.services.activity import activity_fill
+from tests.fakegithub.contributions import public_events, set_contribution_days
 from tests.github_stats.conftest import TOKEN
 
 pytestmark = pytest.mark.django_db
@@ -109,15 +110,26 @@ def test_the_budget_leaves_the_oldest_years_for_later(coder, fake_github, client
     assert second.left_for_later == 0
 
 
-def test_an_organisation_gets_no_calendar(fake_github, refresh, client):
+def test_an_organisation_gets_no_calendar_but_its_public_events(fake_github, refresh, client):
     fake_github.state.add_org("acme-org", repos=2)
+    today = datetime.now(UTC).date()
+    # Its members' pushes: the fake's state has no helper for an organisation's days.
+    set_contribution_days(
+        fake_github.state.account("acme-org"),
+        {today - timedelta(days=3): 4, today - timedelta(days=40): 2},
+    )
     org = refresh("acme-org")
     fake_github.state.reset_counters()
 
     result = activity_fill(account_id=org.pk, client=client)
 
-    assert not result.ran
-    assert fake_github.state.log == []
+    assert result.ran
+    assert result.graphql_points == 0  # no calendar: GraphQL is never asked
+    assert [r.path for r in fake_github.state.log] == ["/orgs/acme-org/events"]
+    recent = AccountActivity.objects.get(account=org).recent
+    fake_events = public_events(fake_github.state, fake_github.state.account("acme-org"))
+    assert len(fake_events) >= 2  # pushes on both days
+    assert sum(counts[0] for counts in recent.values()) == len(fake_events)
 
 
 def test_without_a_token_nothing_is_fetched(coder, fake_github):

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from github_stats.github.client import GitHubClient
 from github_stats.github.events import PublicEvent
-from github_stats.models import AccountActivity
+from github_stats.models import AccountActivity, AccountKind, today_utc
 from github_stats.services.activity import activity_fill
 from github_stats.services.recent_activity import recent_merge
 from tests.fakegithub.contributions import public_events
-from tests.github_stats.factories import TrackingFactory
+from tests.github_stats.factories import GitHubAccountFactory, TrackingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,23 @@ def test_the_dashboard_and_the_api_show_the_ninety_days_labelled_as_such(
     recent = answer["summary"]["recent"]
     assert recent["events"] == events
     assert len(recent["days"]) == 90
+
+
+def test_an_organisation_s_panel_and_api_show_its_ninety_days_of_events(client_logged_in):
+    org = GitHubAccountFactory(login="events-org", kind=AccountKind.ORG)
+    today = today_utc()
+    AccountActivity.objects.create(
+        account=org,
+        recent={
+            (today - timedelta(days=2)).isoformat(): [5, 9],
+            (today - timedelta(days=100)).isoformat(): [7, 7],  # past 90 days: not counted
+        },
+    )
+
+    html = client_logged_in.get(reverse("account_dashboard", args=["events-org"])).content.decode()
+    assert "Public events a week, last 90 days" in html
+    assert "5 public events on 1 of 90 days, 9 commits pushed" in html
+
+    answer = client_logged_in.get("/api/v1/accounts/events-org/activity/summary").json()
+    assert answer["kind"] == "org"
+    assert answer["organisation"]["recent"]["events"] == 5
