@@ -83,7 +83,9 @@ def refresh_cost_expected(
     of recent refreshes that found something new (None: never measured). `starred_repos`: how many
     repositories have stars, when known."""
     pages = repository_pages(public_repos)
-    events = EVENTS_REQUESTS if is_user else 0
+    # A user's events always (the calendar's check, or the 90-day view without a token); an
+    # organisation's with a token (its 90-day view: services/recent_activity.py).
+    events = EVENTS_REQUESTS if is_user or has_token else 0
     if not warm:
         starred = (
             starred_repos

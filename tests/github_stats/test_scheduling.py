@@ -88,7 +88,7 @@ def test_a_warm_unchanged_account_sends_its_conditional_requests_but_costs_no_qu
     cost = refresh_cost_expected(
         public_repos=250, is_user=False, warm=True, has_token=True, change_rate=0.0
     )
-    assert cost == RefreshCost(requests=1 + 3, quota=0, graphql=0)
+    assert cost == RefreshCost(requests=1 + 3 + 1, quota=0, graphql=0)  # and its events
 
 
 def test_a_warm_account_that_often_changes_is_expected_to_cost_quota():
