@@ -118,7 +118,7 @@ class Simulation:
     def _actual(self, i: int, now: float) -> tuple[int, int, int, int]:
         """requests, charged, 304s, GraphQL points of one refresh of account i."""
         pages = repository_pages(self.repos[i])
-        events = 1 if self.is_user[i] else 0
+        events = 1 if self.is_user[i] or self.p.has_token else 0
         starred = math.ceil(self.repos[i] * STARRED_SHARE)
         since = max(now - self.fetched_at[i], 0.0)
         rechecks = min(starred, round(starred * since / (STAR_RECHECK_DAYS * DAY)))
