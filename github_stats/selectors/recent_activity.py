@@ -59,15 +59,15 @@ def recent_activity_of(*, recent: Any, today: date) -> RecentActivity | None:
     span = [first + timedelta(days=i) for i in range(RECENT_DAYS)]
     days = [RecentDay(d, *counts.get(d, (0, 0))) for d in span]
     by_weekday = [0] * 7
-    for day in days:
-        by_weekday[day.date.weekday()] += day.events
+    for shown in days:
+        by_weekday[shown.date.weekday()] += shown.events
     busiest = max(range(7), key=lambda i: by_weekday[i]) if any(by_weekday) else None
     return RecentActivity(
         first_day=first,
         last_day=today,
         days=days,
-        events=sum(day.events for day in days),
-        commits=sum(day.commits for day in days),
-        active_days=sum(1 for day in days if day.events),
+        events=sum(shown.events for shown in days),
+        commits=sum(shown.commits for shown in days),
+        active_days=sum(1 for shown in days if shown.events),
         busiest_weekday=WEEKDAYS[busiest] if busiest is not None else None,
     )
