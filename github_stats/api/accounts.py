@@ -26,6 +26,7 @@ from github_stats.exceptions import BudgetSpent, NotFound
 from github_stats.selectors.accounts import (
     account_find,
     account_get_visible,
+    account_on_watchlist,
     account_profile,
     repository_find,
 )
@@ -34,6 +35,7 @@ from github_stats.selectors.dashboard import (
     account_dashboard,
     account_history_rows,
     accounts_history,
+    history_gaps_tally,
 )
 from github_stats.selectors.repositories import (
     MAX_NAME_FILTER,
@@ -172,8 +174,9 @@ def account_repos(
     "/accounts/{login}/history",
     response={200: HistoryOut, **error_responses(404, 422)},
     summary="An account's daily figures",
-    description="`days` back from today (UTC), or `all` of them. `format=csv` or `format=json`: "
-    "the same days as a download.",
+    description="`days` back from today (UTC), or `all` of them, and `missing_days`: those "
+    "with no point (no refresh that day). `format=csv` or `format=json`: the same days as a "
+    "download (the CSV has the points only).",
     openapi_extra=export_openapi(what="The daily figures"),
 )
 def account_history(
@@ -182,20 +185,29 @@ def account_history(
     days: Annotated[HistoryDays, Query(description="How many days back, or `all`.")] = 90,
     export: ExportQuery = None,
 ):
-    account = account_get_visible(login=login)
+    account = account_get_visible(login=login, with_watchlist=True)
     chosen = export_format_get(request=request, asked=export)
     span = None if days == "all" else days
     if chosen is None and span is not None:
-        history = accounts_history(account_ids=[account.pk], days=span)[account.pk]
-        return HistoryOut(login=account.login, days=span, points=history.points)
-    # A download, or every day (up to years of them): streamed, in the same shape.
+        on_watchlist = [account.pk] if account_on_watchlist(account=account) else []
+        history = accounts_history(account_ids=[account.pk], days=span, on_watchlist=on_watchlist)
+        return HistoryOut(
+            login=account.login,
+            days=span,
+            points=history[account.pk].points,
+            missing_days=history[account.pk].missing_days,
+        )
+    # A download, or every day (up to years of them): streamed, in the same shape, the missing
+    # days (tallied as the rows pass) after the points. The CSV is the rows alone.
+    gaps = history_gaps_tally(account=account)
     return export_response(
         export_format=chosen or "json",
-        rows=account_history_rows(account=account, days=span),
+        rows=account_history_rows(account=account, days=span, gaps=gaps),
         columns=HISTORY_COLUMNS,
         name=(account.login, "history", "all" if span is None else f"{span}d"),
         json_envelope={"login": account.login, "days": days},
         json_rows_key="points",
+        json_trailer=lambda: {"missing_days": gaps.days()},
         attachment=chosen is not None,
     )
 

@@ -20,7 +20,7 @@ file name) are github_stats/ui/exports.py."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -71,20 +71,26 @@ def export_response(
     name: Sequence[str],
     json_envelope: Mapping[str, Any] | None = None,
     json_rows_key: str = "items",
+    json_trailer: Callable[[], Mapping[str, Any]] | None = None,
     attachment: bool = True,
     day: date | None = None,
 ) -> StreamingHttpResponse:
     """`rows` (read lazily, once) as a streamed CSV or JSON download named
     `<name parts>-<day>.<csv|json>` (day: today, UTC). The JSON is an array of objects keyed by
     `columns`, or with `json_envelope` an object of the envelope's keys and that array under
-    `json_rows_key` (an endpoint's own shape). `attachment=False`: the same stream, shown rather
+    `json_rows_key` (an endpoint's own shape), then the keys `json_trailer` returns once every
+    row is read (what is known only then). `attachment=False`: the same stream, shown rather
     than saved (a large ordinary answer)."""
     if export_format == "csv":
         chunks = csv_chunks(rows=rows, columns=columns)
         content_type = CSV_CONTENT_TYPE
     else:
         chunks = json_chunks(
-            rows=rows, columns=columns, envelope=json_envelope, rows_key=json_rows_key
+            rows=rows,
+            columns=columns,
+            envelope=json_envelope,
+            rows_key=json_rows_key,
+            trailer=json_trailer,
         )
         content_type = JSON_CONTENT_TYPE
     # The first chunk runs the query here, inside the view: a database error is then the API's

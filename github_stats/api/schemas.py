@@ -3,7 +3,7 @@ field by field): a figure in the API is the very object the page shows."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -53,6 +53,12 @@ class HistoryOut(Schema):
     login: str
     days: int | Literal["all"]
     points: list[HistoryPoint] = Field(description="One per day we have, oldest first.")
+    missing_days: list[date] = Field(
+        description="The UTC days between the first and the last of `points` that have no "
+        "point (no refresh that day), and for an account on someone's watchlist those after "
+        "the last point up to yesterday; today is never missing, nor a day older than the "
+        "window of daily snapshots (one a week is kept before it). Oldest first."
+    )
 
 
 class JobOut(Schema):

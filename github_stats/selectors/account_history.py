@@ -43,6 +43,9 @@ DASHBOARD_RANGES: tuple[int | None, ...] = (*HISTORY_RANGES, None)
 # Past this many days a chart has a point a week: a decade is ~520 points, not ~3,650.
 DAILY_UP_TO_DAYS = 400
 DAYS_PER_WEEK = 7
+# Up to this range the note under a chart names the missing days; past it a day is about a
+# pixel of the chart and the names would point at nothing one can find: the count only.
+GAPS_NAMED_UP_TO_DAYS = 90
 
 Points = list[tuple[date, int]]
 
@@ -87,6 +90,19 @@ class StarsPanel:
 
 
 @dataclass(frozen=True)
+class HistoryGaps:
+    """The days of the range the snapshot charts (followers; stars until a star history is
+    stored) have no figures for (selectors/history_gaps.py), oldest first."""
+
+    days: list[date]
+    named: bool  # the note names the days (a short range), else it gives their count only
+    breaks: list[date]  # where a daily line breaks; none when the charts are weekly
+
+    def __bool__(self) -> bool:
+        return bool(self.days)
+
+
+@dataclass(frozen=True)
 class AccountCharts:
     """The dashboard's history panel."""
 
@@ -95,6 +111,7 @@ class AccountCharts:
     followers: Points
     repositories: Points
     repositories_dated: int  # stored repositories with a creation date (those counted)
+    gaps: HistoryGaps
 
 
 @dataclass(frozen=True)
@@ -125,14 +142,21 @@ def account_dashboard_page(
     )
     starred = sum(1 for _, stars in created if stars > 0)
     first = None if days is None else today - timedelta(days=days)
+    followers = _since([(p.date, p.followers) for p in dashboard.history.points], first)
+    missing = dashboard.history.missing_days  # of the range already
     charts = AccountCharts(
         days=days,
         stars=_stars_panel(
             account, summed, dashboard.history, starred=starred, first=first, now=now
         ),
-        followers=_coarse(_since([(p.date, p.followers) for p in dashboard.history.points], first)),
+        followers=_coarse(followers),
         repositories=_coarse(_repositories_over_time(created, first=first, today=today)),
         repositories_dated=sum(1 for created_at, _ in created if created_at is not None),
+        gaps=HistoryGaps(
+            days=missing,
+            named=days is not None and days <= GAPS_NAMED_UP_TO_DAYS,
+            breaks=[] if _weekly(followers) else missing,
+        ),
     )
     figures = figures_from_star_history(figures=dashboard.figures, summed=summed, today=today)
     return DashboardPage(dashboard=replace(dashboard, figures=figures), charts=charts)
@@ -250,9 +274,14 @@ def _coarse(points: Points) -> Points:
     """A long series as the last point of each week (Sunday to Saturday, as GitHub's weeks),
     its first point kept: every series here is a level at the end of a day, so a week's last
     point stands for the week. Sparse series (snapshots) keep every week they have a day of."""
-    if len(points) < 2 or (points[-1][0] - points[0][0]).days <= DAILY_UP_TO_DAYS:
+    if not _weekly(points):
         return points
     by_week: dict[date, tuple[date, int]] = {}
     for point in points[1:]:  # oldest first: a later day of the week replaces an earlier one
         by_week[point[0] - timedelta(days=(point[0].weekday() + 1) % DAYS_PER_WEEK)] = point
     return [points[0], *by_week.values()]
+
+
+def _weekly(points: Points) -> bool:
+    """Whether _coarse thins the series to a point a week."""
+    return len(points) >= 2 and (points[-1][0] - points[0][0]).days > DAILY_UP_TO_DAYS

@@ -69,26 +69,34 @@ class Suggestion:
 
 
 def account_find(
-    *, login: str = "", account_id: int | None = None, tracked_by: Any = None
+    *,
+    login: str = "",
+    account_id: int | None = None,
+    tracked_by: Any = None,
+    with_watchlist: bool = False,
 ) -> GitHubAccount | None:
     """The stored account with this login (any case) or this id, or None if we do not have it
     yet; raises AccountHidden if moderation hid it. Callers validate what a person typed first
     (github/names.py), so a typo is refused before any query. With `tracked_by` (a person),
-    the same query tells whether they watch it: `account.is_tracked`."""
+    the same query tells whether they watch it: `account.is_tracked`; `with_watchlist`,
+    whether anyone does (account_on_watchlist)."""
     accounts = GitHubAccount.objects.for_display()
     accounts = accounts.filter(pk=account_id) if account_id else accounts.by_login(login)
     if getattr(tracked_by, "is_authenticated", False):
         mine = Tracking.objects.filter(user=tracked_by, account=OuterRef("pk"))
         accounts = accounts.annotate(is_tracked=Exists(mine))
+    if with_watchlist:
+        anyone = Tracking.objects.filter(account=OuterRef("pk"))
+        accounts = accounts.annotate(on_watchlist=Exists(anyone))
     account = accounts.first()
     if account is not None and account.hidden:
         raise AccountHidden()
     return account
 
 
-def account_get_visible(*, login: str) -> GitHubAccount:
+def account_get_visible(*, login: str, with_watchlist: bool = False) -> GitHubAccount:
     """Like `account_find`, but a login we do not store is NotFound (the API's view of it)."""
-    account = account_find(login=login)
+    account = account_find(login=login, with_watchlist=with_watchlist)
     if account is None:
         raise NotFound(f"We have no data for {login!r} yet.")
     return account
@@ -124,6 +132,14 @@ def account_is_tracked(*, user: Any, account: GitHubAccount) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return Tracking.objects.filter(user=user, account=account).exists()
+
+
+def account_on_watchlist(*, account: GitHubAccount) -> bool:
+    """Whether anyone watches the account, so the scheduler refreshes it every day: read with
+    it by account_find(with_watchlist=True). False when it was not read: no query here, the
+    history's readers must not add one, and all it costs is the tail of the missing days
+    (selectors/history_gaps.py)."""
+    return bool(getattr(account, "on_watchlist", False))
 
 
 def repository_find(*, owner: GitHubAccount, name: str) -> Repository | None:

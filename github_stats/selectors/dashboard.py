@@ -3,8 +3,8 @@ GET /api/v1/accounts/{login} show beside the repository table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
@@ -12,7 +12,12 @@ from django.utils import timezone
 from pydantic import Field
 
 from github_stats.models import AccountSnapshot, GitHubAccount, today_utc
-from github_stats.selectors.accounts import Profile, account_profile
+from github_stats.selectors.accounts import Profile, account_on_watchlist, account_profile
+from github_stats.selectors.history_gaps import (
+    MissingDaysTally,
+    missing_days_of,
+    snapshots_daily_from,
+)
 from github_stats.ui.charts import Series
 from github_stats.ui.languages import LanguageShare, top_shares
 
@@ -84,10 +89,12 @@ HISTORY_CHUNK = 250
 
 @dataclass(frozen=True)
 class History:
-    """Daily snapshots over the last `days` days (None: every day we have), oldest first."""
+    """Daily snapshots over the last `days` days (None: every day we have), oldest first, and
+    the days among them with no snapshot (selectors/history_gaps.py)."""
 
     days: int | None
     points: Annotated[list[HistoryPoint], Field(description="One per day we have, oldest first.")]
+    missing_days: list[date] = field(default_factory=list)
 
     def series(self, metric: Metric, label: str) -> Series:
         return Series(label, [(p.date, getattr(p, metric)) for p in self.points])
@@ -97,9 +104,13 @@ class History:
 
     def since(self, days: int | None, *, today: date) -> History:
         if days is None:
-            return History(days=None, points=self.points)
+            return History(days=None, points=self.points, missing_days=self.missing_days)
         first = today - timedelta(days=days)
-        return History(days=days, points=[p for p in self.points if p.date >= first])
+        return History(
+            days=days,
+            points=[p for p in self.points if p.date >= first],
+            missing_days=[day for day in self.missing_days if day >= first],
+        )
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,10 @@ def account_dashboard(
     if days is not None and days not in HISTORY_RANGES:
         days = DEFAULT_HISTORY_DAYS
     reach = None if days is None else max(days, FIGURE_DAYS)
-    snapshots = accounts_history(account_ids=[account.pk], days=reach, now=now)
+    watched = [account.pk] if account_on_watchlist(account=account) else []
+    snapshots = accounts_history(
+        account_ids=[account.pk], days=reach, now=now, on_watchlist=watched
+    )
     return dashboard_of(account=account, history=snapshots[account.pk], days=days, now=now)
 
 
@@ -171,28 +185,66 @@ def account_languages(*, account: GitHubAccount) -> Languages:
 
 
 def accounts_history(
-    *, account_ids: Iterable[int], days: int | None, now: datetime | None = None
+    *,
+    account_ids: Iterable[int],
+    days: int | None,
+    now: datetime | None = None,
+    on_watchlist: Collection[int] = (),
 ) -> dict[int, History]:
     """History for many accounts in one query (the dashboard's, the API's, compare's charts);
-    `days` back from today, or (None) every day we have."""
+    `days` back from today, or (None) every day we have. The missing days of each come from
+    the same rows; those of the `on_watchlist` accounts (refreshed every day) run up to
+    yesterday."""
     ids = list(account_ids)
+    today = today_utc(now)
+    daily_from = snapshots_daily_from(today=today)
     points: dict[int, list[HistoryPoint]] = {pk: [] for pk in ids}
     for account_id, day, followers, following, repos, stars, forks in _snapshot_rows(
         ids, days=days, now=now
     ):
         points[account_id].append(HistoryPoint(day, followers, following, repos, stars, forks))
-    return {pk: History(days=days, points=pts) for pk, pts in points.items()}
+    return {
+        pk: History(
+            days=days,
+            points=pts,
+            missing_days=missing_days_of(
+                days=(p.date for p in pts),
+                today=today,
+                on_watchlist=pk in on_watchlist,
+                daily_from=daily_from,
+            ),
+        )
+        for pk, pts in points.items()
+    }
 
 
 def account_history_rows(
-    *, account: GitHubAccount, days: int | None, now: datetime | None = None
+    *,
+    account: GitHubAccount,
+    days: int | None,
+    now: datetime | None = None,
+    gaps: MissingDaysTally | None = None,
 ) -> Iterator[HistoryPoint]:
     """The account's daily points, oldest first, over `days` days as the dashboard counts
     them (None: every day we have), read in chunks: the exports' reader, constant in memory
-    for ten years of days. 1 query (a server-side cursor on PostgreSQL)."""
+    for ten years of days. 1 query (a server-side cursor on PostgreSQL). `gaps` (from
+    history_gaps_tally) is fed each day as it passes: the missing days, once read through."""
     rows = _snapshot_rows([account.pk], days=days, now=now).iterator(chunk_size=HISTORY_CHUNK)
     for _, day, followers, following, repos, stars, forks in rows:
+        if gaps is not None:
+            gaps.add(day)
         yield HistoryPoint(day, followers, following, repos, stars, forks)
+
+
+def history_gaps_tally(*, account: GitHubAccount, now: datetime | None = None) -> MissingDaysTally:
+    """What account_history_rows feeds: the missing days of the account's streamed history, by
+    the rule accounts_history applies."""
+    today = today_utc(now)
+    return MissingDaysTally(
+        today=today,
+        on_watchlist=account_on_watchlist(account=account),
+        daily_from=snapshots_daily_from(today=today),
+    )
 
 
 def _snapshot_rows(ids: list[int], *, days: int | None, now: datetime | None) -> Any:

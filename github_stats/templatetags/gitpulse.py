@@ -8,7 +8,7 @@
           (static/js/times.js tells it as "12 minutes ago" in the browser)
   {% row_url "account_dashboard" row.login %}   → {% url %} for links in every row of a table
   {% history_chart history "total_stars" login %}, {% account_chart charts "followers" login %},
-  {% sparkline values label %},
+  {% sparkline values label %}, {{ charts.gaps|missing_days_note }}
   {% language_chart shares chart_id title unit %}   → SVG drawn by github_stats/ui/svg.py
   {% card_embeds login repo as embeds %}   → the embed panel's cards, previews and snippets
 """
@@ -28,7 +28,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from github_stats.models import today_utc
-from github_stats.selectors.account_history import AccountCharts
+from github_stats.selectors.account_history import AccountCharts, HistoryGaps
 from github_stats.selectors.card_kinds import card_kinds
 from github_stats.selectors.dashboard import (
     METRIC_CHART_LABELS,
@@ -41,6 +41,7 @@ from github_stats.ui.contrast import outline_classes
 from github_stats.ui.formatting import (
     compact_number,
     exact_time,
+    missing_days_sentence,
     moment_text,
     signed_compact,
 )
@@ -149,24 +150,34 @@ _NOTES: dict[str, tuple[str, str]] = {
 def account_chart(account_charts: AccountCharts, metric: Metric, login: str) -> SafeString:
     """One chart of the dashboard's history panel (selectors/account_history.py): stars from
     the summed star history (or the snapshots until there is one), followers from the
-    snapshots, public repositories by creation date."""
+    snapshots, public repositories by creation date. The snapshots' lines break at the days
+    they lack."""
     label = METRIC_CHART_LABELS[metric]
+    breaks = account_charts.gaps.breaks
     if metric == "total_stars":
         points = account_charts.stars.points
         notes = "stars-history" if account_charts.stars.from_history else ""
+        if account_charts.stars.from_history:
+            breaks = []  # a sum of star histories has every day
     elif metric == "public_repos":
-        points, notes = account_charts.repositories, "public_repos"
+        points, notes, breaks = account_charts.repositories, "public_repos", []
     else:
         points, notes = account_charts.followers, ""
     empty, one_point = _NOTES.get(notes, (charts.EMPTY_HISTORY, charts.ONE_DAY_SO_FAR))
     chart = charts.line_chart(
         chart_id=f"history-{metric}",
         title=f"{label} of {login} {_over(account_charts.days)}",
-        series=[charts.Series(label, points)],
+        series=[charts.Series(label, points, missing=breaks)],
         empty_note=empty,
         one_point_note=one_point,
     )
     return _drawn(svg.line_chart_svg(chart))
+
+
+@register.filter
+def missing_days_note(gaps: HistoryGaps) -> str:
+    """The sentence under a snapshot chart: which days have no figures ("" when none)."""
+    return missing_days_sentence(gaps.days, named=gaps.named)
 
 
 def _over(days: int | None) -> str:

@@ -17,6 +17,8 @@ from datetime import date
 from github_stats.ui.contrast import outline_classes
 from github_stats.ui.formatting import compact_number
 from github_stats.ui.languages import LANGUAGE_COLORS, OTHER_LABEL, LanguageShare
+from github_stats.ui.line_paths import coordinate as _fmt
+from github_stats.ui.line_paths import line_pieces, piece_path
 
 PALETTE_SIZE = 8
 EMPTY_HISTORY = "No history yet: a point is added every day the account is refreshed."
@@ -26,10 +28,13 @@ ONE_DAY_SO_FAR = "One day so far: a point is added every day the account is refr
 
 @dataclass(frozen=True)
 class Series:
-    """One line: a label and (day, value) points in date order."""
+    """One line: a label and (day, value) points in date order. The line breaks wherever one
+    of the `missing` days (sorted) lies between two points, rather than bridging a day with no
+    figures as if it had them."""
 
     label: str
     points: Sequence[tuple[date, int]]
+    missing: Sequence[date] = ()
 
 
 @dataclass(frozen=True)
@@ -260,18 +265,24 @@ def _lines(
     *,
     base: str,
 ) -> list[Line]:
-    """Each series as a path (with the area under it when it is alone) and its last point."""
+    """Each series as a path (with the area under it when it is alone) and its last point; a
+    path of several pieces where the series has missing days."""
     lines = []
     for index, one in enumerate(series):
         if not one.points:
             continue
-        coords = [(x_of(d), y_of(v)) for d, v in one.points]
-        path = " ".join(
-            f"{'M' if i == 0 else 'L'}{_fmt(x)},{_fmt(y)}" for i, (x, y) in enumerate(coords)
-        )
+        pieces = [
+            [(x_of(d), y_of(v)) for d, v in piece] for piece in line_pieces(one.points, one.missing)
+        ]
+        path = " ".join(piece_path(piece) for piece in pieces)
         area = ""
-        if len(series) == 1 and len(coords) > 1:
-            area = f"{path} L{_fmt(coords[-1][0])},{base} L{_fmt(coords[0][0])},{base} Z"
+        if len(series) == 1 and len(one.points) > 1:
+            area = " ".join(
+                f"{piece_path(piece)} L{_fmt(piece[-1][0])},{base} L{_fmt(piece[0][0])},{base} Z"
+                for piece in pieces
+                if len(piece) > 1
+            )
+        coords = pieces[-1]
         last_day_of_series, last_value = one.points[-1]
         lines.append(
             Line(
@@ -346,10 +357,6 @@ def _date_label(day: date, span_days: int) -> str:
     if span_days > 180:
         return f"{day:%b} {day:%Y}" if day.month == 1 else f"{day:%b}"
     return f"{day:%b} {day.day}"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
 
 
 def _series_summary(series: Series) -> str:

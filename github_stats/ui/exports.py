@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import is_dataclass
 from datetime import date, datetime
@@ -119,10 +119,12 @@ def json_chunks(
     columns: Sequence[str],
     envelope: Mapping[str, Any] | None = None,
     rows_key: str = "items",
+    trailer: Callable[[], Mapping[str, Any]] | None = None,
 ) -> Generator[bytes, None, None]:
     """A JSON array of objects (one per row, keys in the order of `columns`) written as it is
     read; with `envelope`, an object holding the envelope's keys and the array under
-    `rows_key` (the shape of an endpoint's own answer, e.g. `{"login", "days", "points"}`)."""
+    `rows_key` (the shape of an endpoint's own answer, e.g. `{"login", "days", "points"}`),
+    then the keys `trailer` returns, asked once every row is read (a figure of the rows)."""
     parts: list[str] = []
     size = 0
     if envelope is None:
@@ -144,7 +146,11 @@ def json_chunks(
             if size >= CHUNK_BYTES:
                 yield "".join(parts).encode()
                 parts, size = [], 0
-    parts.append("]" if envelope is None else "]}")
+    if envelope is None:
+        parts.append("]")
+    else:
+        tail = json.dumps(dict(trailer()), cls=_Encoder) if trailer is not None else "{}"
+        parts.append("]}" if tail == "{}" else "]," + tail[1:])
     yield "".join(parts).encode()
 
 

@@ -2,10 +2,13 @@
 charts so a figure reads the same in a card, a table and a chart axis."""
 
 import math
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 _SUFFIXES = ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k"))
+# The note under a chart names this many runs of missing days, then counts the rest.
+MISSING_RUNS_NAMED = 5
 
 
 def compact_number(value: int | float | None) -> str:
@@ -83,3 +86,45 @@ def moment_text(moment: datetime, today: date) -> str:
 def exact_time(moment: datetime) -> str:
     """The full timestamp shown on hover: "2026-11-22 14:03 UTC"."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day_runs(days: Sequence[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive ones: [(first, last), ...]."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def missing_days_sentence(days: Sequence[date], *, named: bool) -> str:
+    """The note under a chart: "No figures for 3 days: Nov 4, Nov 6\u20137." (`named`: up to
+    MISSING_RUNS_NAMED runs, then "and 4 more days"), else "No figures for 3 days."; "" when no
+    day is missing."""
+    if not days:
+        return ""
+    head = f"No figures for {_days(len(days))}"
+    if not named:
+        return f"{head}."
+    runs = day_runs(days)
+    shown = ", ".join(_run_text(first, last) for first, last in runs[:MISSING_RUNS_NAMED])
+    rest = sum((last - first).days + 1 for first, last in runs[MISSING_RUNS_NAMED:])
+    more = f" and {_days(rest, more=True)}" if rest else ""
+    return f"{head}: {shown}{more}."
+
+
+def _days(count: int, *, more: bool = False) -> str:
+    return f"{count:,}{' more' if more else ''} day{'' if count == 1 else 's'}"
+
+
+def _run_text(first: date, last: date) -> str:
+    """A run of days: "Nov 4", "Nov 6\u20137", "Nov 30\u2013Dec 2" (an en dash, as ranges of
+    days are written)."""
+    start = f"{first:%b} {first.day}"
+    if first == last:
+        return start
+    same_month = (last.year, last.month) == (first.year, first.month)
+    end = str(last.day) if same_month else f"{last:%b} {last.day}"
+    return f"{start}\u2013{end}"

@@ -91,7 +91,7 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     if (hit := cached.hit()) is not None:
         return hit
 
-    lookup = account_lookup(request, login)
+    lookup = account_lookup(request, login, with_watchlist=True)
     if lookup.account is None:
         return _without_account(request, lookup)
     canonical = reverse("account_dashboard", kwargs={"login": lookup.account.login})
@@ -355,7 +355,8 @@ def _stored_account(
 ) -> GitHubAccount | HttpResponse:
     """The stored, visible account the POST is about, or the answer a person can read."""
     try:
-        return account_get_visible(login=validate_login(login))
+        # Whether anyone watches it: a refresh's answer renders the shared history panel.
+        return account_get_visible(login=validate_login(login), with_watchlist=True)
     except PROBLEM_ERRORS as exc:
         problem = problem_for(exc)
         if problem.code == "not_found":

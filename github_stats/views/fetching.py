@@ -64,12 +64,17 @@ class AccountLookup:
 
 
 def account_lookup(
-    request: HtmxHttpRequest, login: str, *, refresh_if_stale: bool = True
+    request: HtmxHttpRequest,
+    login: str,
+    *,
+    refresh_if_stale: bool = True,
+    with_watchlist: bool = False,
 ) -> AccountLookup:
     """The stored account called `login` (already validated), fetching it when we have none,
-    and refreshing it when it is stale (unless not asked to)."""
+    and refreshing it when it is stale (unless not asked to). `with_watchlist`: read whether
+    anyone watches it too (the history's missing days, selectors/history_gaps.py)."""
     try:
-        account = account_find(login=login, tracked_by=request.user)
+        account = account_find(login=login, tracked_by=request.user, with_watchlist=with_watchlist)
     except AccountHidden:
         return AccountLookup(login=login, problem=HIDDEN)
     job = _job_named(request, login=login, account=account)
@@ -85,7 +90,11 @@ def account_lookup(
         if job.status == JobStatus.SUCCEEDED and job.account_id is not None:
             # Just stored by a job that ran inline; hidden meanwhile is as good as not stored.
             with suppress(AccountHidden):
-                lookup.account = account_find(account_id=job.account_id, tracked_by=request.user)
+                lookup.account = account_find(
+                    account_id=job.account_id,
+                    tracked_by=request.user,
+                    with_watchlist=with_watchlist,
+                )
         if lookup.account is None and job.status == JobStatus.FAILED:
             lookup.problem = job_problem(job)
         return lookup

@@ -150,6 +150,29 @@ def test_json_in_an_envelope_keeps_its_keys_and_the_rows_last():
     assert empty == {"count": 0, "items": []}
 
 
+def test_json_in_an_envelope_ends_with_what_is_known_once_the_rows_are_read():
+    seen: list[str] = []
+
+    def names():
+        for row in ROWS:
+            seen.append(row.name)
+            yield row
+
+    chunks = json_chunks(
+        rows=names(),
+        columns=("name",),
+        envelope={"login": "octocat"},
+        rows_key="points",
+        trailer=lambda: {"seen": list(seen), "on": date(2026, 12, 2)},
+    )
+    body = json.loads(b"".join(chunks))
+    assert list(body) == ["login", "points", "seen", "on"]
+    assert body["seen"] == ["hello", "Zoë's"]
+    assert body["on"] == "2026-12-02"
+    nothing = json_chunks(rows=[], columns=("name",), envelope={"count": 0}, trailer=dict)
+    assert json.loads(b"".join(nothing)) == {"count": 0, "items": []}
+
+
 def test_big_json_comes_in_bounded_chunks_and_parses_whole():
     rows = ({"name": f"repo-{i}", "stars": i} for i in range(20_000))
     chunks = list(json_chunks(rows=rows, columns=("name", "stars")))

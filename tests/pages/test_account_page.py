@@ -51,11 +51,11 @@ def test_dashboard_shows_profile_figures_languages_history_and_repositories(
 
 def test_uncached_dashboard_queries(client_logged_in, account, django_assert_num_queries):
     # (A second visit is one query, the page from the cache: tests/pages/test_response_cache.py.)
-    # the user, the account (its figures and languages on its row, whether I track it), its
-    # snapshots (figures, followers), its summed star history (one row), its repositories'
-    # creation dates (public repositories over time), its contribution years and activity
-    # bookkeeping (the activity panel; no year stored, so no calendar read), the repositories'
-    # count and page
+    # the user, the account (its figures and languages on its row, whether I or anyone tracks
+    # it), its snapshots (figures, followers; the missing days from the same rows), its summed
+    # star history (one row), its repositories' creation dates (public repositories over
+    # time), its contribution years and activity bookkeeping (the activity panel; no year
+    # stored, so no calendar read), the repositories' count and page
     with django_assert_num_queries(9):
         client_logged_in.get("/u/octo-cat")
 
