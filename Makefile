@@ -56,6 +56,9 @@ demo: export DATABASE_URL = sqlite:///$(DEMO_DB)
 demo: export GITHUB_API_URL = http://127.0.0.1:$(FAKE_GITHUB_PORT)
 # The product as a visitor meets it: the site's own 404 and 500 pages, not Django's debug ones.
 demo: export DJANGO_DEBUG = 0
+# The fake GitHub has no secondary limits: the backfill below may go faster than GitHub allows.
+demo: export GITHUB_REST_POINTS_PER_MINUTE = 0
+demo: export GITHUB_GRAPHQL_POINTS_PER_MINUTE = 0
 demo: migrate  ## like run, but against a fake GitHub on loopback (no network needed)
 	@$(BIN)/python -m tests.fakegithub --port $(FAKE_GITHUB_PORT) --user alice:120 \
 	    --org acme-org:300 --hostile mallory --missing nobody --core-limit 50000 & FAKE=$$!; \

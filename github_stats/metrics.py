@@ -1,8 +1,8 @@
 """github_stats's figures for /metrics (config/metrics.py registers them from
-settings.METRICS_COLLECTORS): GitHub's answers by status, its quota, and refresh jobs by status
-and duration. Read when scraped, from the shared cache and PostgreSQL, so every machine reports
-the same cluster-wide values. Each part fails on its own: a dead Redis still leaves the
-database's figures in the answer, and the other way round."""
+settings.METRICS_COLLECTORS): GitHub's answers by status, its quota, the request limiter's
+waits, and refresh jobs by status and duration. Read when scraped, from the shared cache and
+PostgreSQL, so every machine reports the same cluster-wide values. Each part fails on its own: a
+dead Redis still leaves the database's figures in the answer, and the other way round."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from prometheus_client.core import (
     Metric,
 )
 
+from github_stats.github.limiter import limiter_waits
 from github_stats.github.quota import CORE, GRAPHQL, quota_get, secondary_blocked_until
 from github_stats.models import JobStatus, RefreshJob
 
@@ -70,7 +71,7 @@ def github_response_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
 
 class GitHubCollector:
     def collect(self) -> Iterator[Metric]:
-        for part in (self._responses, self._quota, self._jobs):
+        for part in (self._responses, self._quota, self._limiter, self._jobs):
             try:
                 yield from part()
             except Exception as exc:
@@ -122,6 +123,18 @@ class GitHubCollector:
             "Until when every process pauses after a secondary rate limit (0: no pause).",
             value=blocked.timestamp() if blocked is not None else 0,
         )
+
+    def _limiter(self) -> Iterator[Metric]:
+        # Shared counters in the cache too (github/limiter.py counts them), by what was full.
+        family = CounterMetricFamily(
+            f"{NAMESPACE}_github_limiter_waits",
+            "GitHub requests that waited for (or were refused by) the shared request limiter, "
+            "by what was full: the rest or graphql bucket, or every concurrency slot.",
+            labels=["limit"],
+        )
+        for reason, count in limiter_waits().items():
+            family.add_metric([reason], float(count))
+        yield family
 
     def _jobs(self) -> Iterator[Metric]:
         by_status = dict(

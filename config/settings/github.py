@@ -49,6 +49,17 @@ GITHUB_QUOTA_RESERVE_PERCENT = env_int("GITHUB_QUOTA_RESERVE_PERCENT", 25)
 # What the settings page and GET /api/v1/me show of it (accounts/budget.py).
 PERSON_BUDGET_GET = "github_stats.services.budget.budget_person_get"
 
+# --- The shared request limiter (github_stats/github/limiter.py; docs/github-client.md) -------
+# GitHub's secondary limits, kept proactively for every web process and worker on every host
+# (in REDIS_URL's Redis; in process memory without it): per token, at most this many REST
+# requests (a 304 counts too) and GraphQL points (1 charged per query up front) in any minute,
+# 80 % of GitHub's 900 and 2,000; and at most GITHUB_CONCURRENT_REQUESTS requests in flight, 1
+# because GitHub asks for serial requests per token. For 10 minutes after a secondary limit
+# every process runs at half the rate. 0 switches a limit off.
+GITHUB_REST_POINTS_PER_MINUTE = env_int("GITHUB_REST_POINTS_PER_MINUTE", 720)
+GITHUB_GRAPHQL_POINTS_PER_MINUTE = env_int("GITHUB_GRAPHQL_POINTS_PER_MINUTE", 1600)
+GITHUB_CONCURRENT_REQUESTS = env_int("GITHUB_CONCURRENT_REQUESTS", 1)
+
 # --- Cards: the embeddable SVG images (docs/cards.md) -----------------------------------------
 # /cards/<login>/<kind>.svg and /cards/<owner>/<repo>/<kind>.svg, anonymous, from stored data
 # only; off: every card URL is a 404.

@@ -35,3 +35,8 @@ if REDIS_URL and not env_str("CELERY_BROKER_URL"):  # noqa: F405
 # count their requests without them, and their own tests switch them on.
 STAR_HISTORY_FETCH = False
 ACTIVITY_FETCH = False
+# The shared request limiter never slows the suite, which hammers a loopback fake GitHub; the
+# limiter's own tests (tests/github_stats/test_limiter.py) set these lower.
+GITHUB_REST_POINTS_PER_MINUTE = 1_000_000
+GITHUB_GRAPHQL_POINTS_PER_MINUTE = 1_000_000
+GITHUB_CONCURRENT_REQUESTS = 8

@@ -1,6 +1,7 @@
-"""One logical request to GitHub: the shared limits checked first, conditional headers, retries
-of 5xx and timeouts, secondary limits waited out (only where waiting is allowed), and what each
-answer cost. The client (client.py) builds on it; nothing else sends requests to GitHub.
+"""One logical request to GitHub: the shared limits checked first, every try through the shared
+request limiter (limiter.py), conditional headers, retries of 5xx and timeouts, secondary limits
+waited out (only where waiting is allowed), and what each answer cost. The client (client.py)
+builds on it; nothing else sends requests to GitHub.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from github_stats.github.errors import (
     GitHubUnavailable,
     RateLimited,
 )
+from github_stats.github.limiter import RequestLimiter, limiter_slow_down
 from github_stats.github.payloads import PayloadError
 from github_stats.github.quota import (
     CORE,
@@ -121,6 +123,13 @@ class Transport:
         base = urlsplit(self.base_url)
         self._origin = (base.scheme, base.netloc)
         self.stats = RequestStats()
+        # Through a lambda: the limiter's waits use whatever self._sleep is at the time.
+        self._limiter = RequestLimiter(
+            token=token,
+            may_sleep=may_sleep,
+            sleep=lambda seconds: self._sleep(seconds),
+            request_seconds=sum(self._timeout),
+        )
 
     @property
     def token_fingerprint(self) -> str:
@@ -157,7 +166,7 @@ class Transport:
         waited_for_secondary = False
         while True:
             self._check_limits(resource, skip_secondary=waited_for_secondary)
-            response = self._send(method, url, headers, json_body)
+            response = self._send(method, url, headers, json_body, resource)
             status = response.status_code
             if status < 300 or status == 304:
                 return response
@@ -204,13 +213,17 @@ class Transport:
             raise RateLimited(state.reset_at)
 
     def _send(
-        self, method: str, url: str, headers: dict[str, str], json_body: Any
+        self, method: str, url: str, headers: dict[str, str], json_body: Any, resource: str
     ) -> requests.Response:
         def attempt() -> requests.Response:
-            self.stats.requests += 1
-            response = self._session.request(
-                method, url, headers=headers, json=json_body, timeout=self._timeout
-            )
+            # Every try is a request GitHub counts: each one takes points and a slot.
+            with self._limiter.request(resource=resource):
+                self.stats.requests += 1
+                response = self._session.request(
+                    method, url, headers=headers, json=json_body, timeout=self._timeout
+                )
+            if response.history:
+                self._limiter.charge(resource=resource, cost=len(response.history))
             self._count(response)
             if response.status_code >= 500:
                 raise _ServerError(response)
@@ -267,6 +280,8 @@ class Transport:
     def _secondary(self, now: datetime, wait: float, tries: int) -> float:
         until = now + timedelta(seconds=wait)
         secondary_block(until=until, token=self.token)
+        # We were too fast for GitHub: every process runs at half the rate for a while.
+        limiter_slow_down(token=self.token)
         if not self.may_sleep or tries >= SECONDARY_MAX_TRIES or wait > MAX_SLEEP_SECONDS:
             raise RateLimited(until, secondary=True)
         return wait

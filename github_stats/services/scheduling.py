@@ -45,6 +45,10 @@ DUE_GRACE = timedelta(minutes=2)
 MAX_ACCOUNTS_PER_TICK = 2000
 # GitHub's GraphQL points an hour with a token, until a response said otherwise.
 GRAPHQL_DEFAULT = 5000
+# GitHub's secondary limits (docs): REST points and GraphQL points a minute, requests in flight.
+GITHUB_REST_PER_MINUTE = 900
+GITHUB_GRAPHQL_PER_MINUTE = 2000
+GITHUB_CONCURRENT_MAX = 100
 
 
 @dataclass
@@ -240,11 +244,14 @@ def allowance_now(*, now: datetime) -> Allowance:
         graphql_limit=graphql_limit,
         graphql_remaining=graphql_remaining,
         graphql_seconds_to_reset=graphql_to_reset,
-        rest_points_per_minute=float(getattr(settings, "GITHUB_REST_POINTS_PER_MINUTE", 720)),
-        graphql_points_per_minute=float(
-            getattr(settings, "GITHUB_GRAPHQL_POINTS_PER_MINUTE", 1600)
+        # 0 switches the limiter off (github/limiter.py): then GitHub's own limits are the pace.
+        rest_points_per_minute=float(
+            settings.GITHUB_REST_POINTS_PER_MINUTE or GITHUB_REST_PER_MINUTE
         ),
-        concurrent_requests=int(getattr(settings, "GITHUB_CONCURRENT_REQUESTS", 1)),
+        graphql_points_per_minute=float(
+            settings.GITHUB_GRAPHQL_POINTS_PER_MINUTE or GITHUB_GRAPHQL_PER_MINUTE
+        ),
+        concurrent_requests=int(settings.GITHUB_CONCURRENT_REQUESTS or GITHUB_CONCURRENT_MAX),
         request_seconds=settings.SCHEDULER_REQUEST_MS / 1000,
         reserve_fraction=RESERVE_FRACTION,
         tick_seconds=float(settings.SCHEDULER_TICK_SECONDS),

@@ -204,6 +204,23 @@ def test_the_github_client_reports_every_answer_to_the_metrics(
     assert _value(samples, "gitpulse_github_responses_total", status="404") == 1
 
 
+def test_limiter_waits_are_counted_for_every_process(metrics_token, fake_github, settings):
+    from github_stats.github.client import GitHubClient
+    from github_stats.github.errors import RateLimited
+
+    settings.GITHUB_REST_POINTS_PER_MINUTE = 1
+    fake_github.state.add_user("hooked")
+    client = GitHubClient(base_url=fake_github.url, token="ghp_metrics_waits")
+    client.account_get(login="hooked")
+    with pytest.raises(RateLimited):
+        client.account_get(login="hooked")  # the bucket was full
+    samples = _scrape()["gitpulse_github_limiter_waits"]
+    name = "gitpulse_github_limiter_waits_total"
+    assert _value(samples, name, limit="rest") == 1
+    assert _value(samples, name, limit="graphql") == 0
+    assert _value(samples, name, limit="concurrency") == 0
+
+
 def test_the_celery_queue_length_is_read_from_the_broker(metrics_token, settings):
     from tests.services import require_redis
 
