@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db.models import Count, F
 from django.utils import timezone
 
+from github_stats.github.limiter import limiter_slowed_until
 from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until, token_fingerprint
 from github_stats.models import AccountKind, GitHubAccount, JobStatus, RefreshJob
 from github_stats.services.budget import RESERVE_FRACTION, UNKNOWN_QUOTA
@@ -237,6 +238,11 @@ def allowance_now(*, now: datetime) -> Allowance:
         if graphql is not None and graphql.reset_at > now:
             graphql_remaining = graphql.remaining
             graphql_to_reset = (graphql.reset_at - now).total_seconds()
+    # 0 switches the limiter off (github/limiter.py): then GitHub's own limits are the pace.
+    # After a secondary limit every process runs at half the rate for a while: so does the plan.
+    slowed = 0.5 if limiter_slowed_until() is not None else 1.0
+    rest = float(settings.GITHUB_REST_POINTS_PER_MINUTE or GITHUB_REST_PER_MINUTE)
+    graphql_rate = float(settings.GITHUB_GRAPHQL_POINTS_PER_MINUTE or GITHUB_GRAPHQL_PER_MINUTE)
     return Allowance(
         quota_limit=limit,
         quota_remaining=remaining,
@@ -244,13 +250,8 @@ def allowance_now(*, now: datetime) -> Allowance:
         graphql_limit=graphql_limit,
         graphql_remaining=graphql_remaining,
         graphql_seconds_to_reset=graphql_to_reset,
-        # 0 switches the limiter off (github/limiter.py): then GitHub's own limits are the pace.
-        rest_points_per_minute=float(
-            settings.GITHUB_REST_POINTS_PER_MINUTE or GITHUB_REST_PER_MINUTE
-        ),
-        graphql_points_per_minute=float(
-            settings.GITHUB_GRAPHQL_POINTS_PER_MINUTE or GITHUB_GRAPHQL_PER_MINUTE
-        ),
+        rest_points_per_minute=rest * slowed,
+        graphql_points_per_minute=graphql_rate * slowed,
         concurrent_requests=int(settings.GITHUB_CONCURRENT_REQUESTS or GITHUB_CONCURRENT_MAX),
         request_seconds=settings.SCHEDULER_REQUEST_MS / 1000,
         reserve_fraction=RESERVE_FRACTION,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from kombu.simple import SimpleQueue
 
 from config.celery import app as celery_app
+from github_stats.github.limiter import limiter_slow_down
 from github_stats.github.quota import QuotaState, quota_record, secondary_block
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob
 from github_stats.services.jobs import refresh_job_create, refresh_job_watched
@@ -20,7 +21,7 @@ from github_stats.services.refresh_cost import (
     change_rate_next,
     refresh_cost_expected,
 )
-from github_stats.services.scheduling import refresh_stale_tick
+from github_stats.services.scheduling import allowance_now, refresh_stale_tick
 from tests.factories import UserFactory
 from tests.github_stats.factories import RefreshJobFactory, TrackingFactory
 
@@ -327,3 +328,22 @@ def test_the_broker_hands_a_persons_refresh_out_before_the_schedulers(
     assert order[0] == repr((str(person.pk),))
     assert RefreshJob.objects.filter(status=JobStatus.QUEUED).count() == 4
     assert GitHubAccount.objects.count() == 3
+
+
+def test_after_a_secondary_limit_the_tick_plans_at_half_the_rate(settings):
+    settings.GITHUB_REST_POINTS_PER_MINUTE = 720
+    before = allowance_now(now=timezone.now())
+    limiter_slow_down(token=settings.GITHUB_TOKEN)
+    after = allowance_now(now=timezone.now())
+
+    assert before.rest_points_per_minute == 720
+    assert after.rest_points_per_minute == 360
+
+
+def test_a_limiter_switched_off_leaves_github_s_own_limits_as_the_pace(settings):
+    settings.GITHUB_REST_POINTS_PER_MINUTE = 0
+    settings.GITHUB_CONCURRENT_REQUESTS = 0
+    allowance = allowance_now(now=timezone.now())
+
+    assert allowance.rest_points_per_minute == 900
+    assert allowance.concurrent_requests == 100
