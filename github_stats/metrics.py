@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 from django.utils import timezone
 from prometheus_client.core import (
     CounterMetricFamily,
@@ -23,7 +24,7 @@ from prometheus_client.core import (
 
 from github_stats.github.limiter import limiter_waits
 from github_stats.github.quota import CORE, GRAPHQL, quota_get, secondary_blocked_until
-from github_stats.models import JobStatus, RefreshJob
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, today_utc
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def github_response_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
 
 class GitHubCollector:
     def collect(self) -> Iterator[Metric]:
-        for part in (self._responses, self._quota, self._limiter, self._jobs):
+        for part in (self._responses, self._quota, self._limiter, self._jobs, self._freshness):
             try:
                 yield from part()
             except Exception as exc:
@@ -171,4 +172,45 @@ class GitHubCollector:
             f"Run time of the refresh jobs finished in the last {JOB_DURATION_WINDOW}.",
             buckets=buckets,
             gsum_value=seconds,
+        )
+
+    def _freshness(self) -> Iterator[Metric]:
+        """Whether the scheduler keeps up (docs/operations.md, "Keeping 100,000 accounts
+        fresh"): one aggregate over the tracked accounts, on the scheduler's own index."""
+        now = timezone.now()
+        stale_before = now - timedelta(seconds=settings.STATS_TTL)
+        midnight = datetime.combine(today_utc(now), time.min, tzinfo=UTC)
+        row = (
+            GitHubAccount.objects.visible()
+            .tracked()
+            .aggregate(
+                tracked=Count("pk"),
+                stale=Count(
+                    "pk", filter=Q(fetched_at__isnull=True) | Q(fetched_at__lt=stale_before)
+                ),
+                without_today=Count(
+                    "pk", filter=Q(fetched_at__isnull=True) | Q(fetched_at__lt=midnight)
+                ),
+                oldest=Min("fetched_at"),
+            )
+        )
+        for name, help_text, value in (
+            ("tracked_accounts", "Visible accounts on at least one watchlist.", row["tracked"]),
+            (
+                "tracked_accounts_stale",
+                "Tracked accounts never fetched or older than STATS_TTL: should drain.",
+                row["stale"],
+            ),
+            (
+                "tracked_accounts_without_snapshot_today",
+                "Tracked accounts not refreshed yet this UTC day (no snapshot for today).",
+                row["without_today"],
+            ),
+        ):
+            yield GaugeMetricFamily(f"{NAMESPACE}_{name}", help_text, value=value)
+        oldest = row["oldest"]
+        yield GaugeMetricFamily(
+            f"{NAMESPACE}_tracked_account_staleness_seconds_max",
+            "Seconds since the least recently refreshed tracked account's refresh.",
+            value=(now - oldest).total_seconds() if oldest is not None else 0.0,
         )

@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from github_stats.github.quota import quota_from_headers, quota_record
 from github_stats.metrics import github_response_hook
 from github_stats.models import JobStatus
-from tests.github_stats.factories import RefreshJobFactory
+from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,25 @@ def test_refresh_jobs_by_status_and_duration(metrics_token):
     assert _value(durations, name, le="+Inf") == 2
     gsum = metrics["gitpulse_refresh_job_duration_seconds_gsum"]
     assert _value(gsum, "gitpulse_refresh_job_duration_seconds_gsum") == pytest.approx(43)
+
+
+def test_how_fresh_the_tracked_accounts_are(metrics_token, settings):
+    now = timezone.now()
+    ttl = timedelta(seconds=settings.STATS_TTL)
+    TrackingFactory(account__fetched_at=now)  # fresh, refreshed today
+    TrackingFactory(account__fetched_at=now - ttl * 10)  # stale and not refreshed today
+    TrackingFactory(account__fetched_at=None)  # never fetched
+    GitHubAccountFactory(fetched_at=now - ttl * 20)  # stale, but nobody tracks it
+    metrics = _scrape()
+
+    def gauge(name: str) -> float:
+        return _value(metrics[name], name)
+
+    assert gauge("gitpulse_tracked_accounts") == 3
+    assert gauge("gitpulse_tracked_accounts_stale") == 2
+    assert gauge("gitpulse_tracked_accounts_without_snapshot_today") == 2
+    staleness = gauge("gitpulse_tracked_account_staleness_seconds_max")
+    assert staleness == pytest.approx((ttl * 10).total_seconds(), rel=0.01)
 
 
 def test_github_quota_remaining_and_reset(metrics_token):
