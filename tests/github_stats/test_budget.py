@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
 from github_stats.exceptions import PersonBudgetSpent, QuotaReserved
-from github_stats.github.quota import QuotaState, quota_record
 from github_stats.models import JobStatus, RefreshJob
 from github_stats.services.budget import (
     budget_admit,
@@ -23,22 +23,13 @@ from github_stats.services.jobs import refresh_job_run, refresh_job_watched, ref
 from github_stats.services.scheduling import refresh_stale_tick
 from tests.factories import UserFactory
 from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
+from tests.github_stats.quota import quota_seen
 
 pytestmark = pytest.mark.django_db
 
 
-def _quota(*, remaining: int, limit: int = 1000, reset_in: int = 1800) -> None:
-    now = timezone.now()
-    quota_record(
-        QuotaState(
-            resource="core",
-            remaining=remaining,
-            limit=limit,
-            used=limit - remaining,
-            reset_at=now + dt.timedelta(seconds=reset_in),
-            seen_at=now,
-        )
-    )
+# This module's quota window: 1,000 requests, half an hour to its reset.
+_quota = partial(quota_seen, limit=1000, reset_in=1800)
 
 
 def test_a_first_fetch_of_a_login_already_in_flight_costs_no_share(user, other_user):

@@ -12,7 +12,7 @@ from kombu.simple import SimpleQueue
 
 from config.celery import app as celery_app
 from github_stats.github.limiter import limiter_slow_down
-from github_stats.github.quota import QuotaState, quota_record, secondary_block
+from github_stats.github.quota import secondary_block
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob
 from github_stats.services.jobs import refresh_job_create, refresh_job_watched
 from github_stats.services.pacing import Allowance, Candidate, tick_plan
@@ -24,22 +24,12 @@ from github_stats.services.refresh_cost import (
 from github_stats.services.scheduling import allowance_now, refresh_stale_tick
 from tests.factories import UserFactory
 from tests.github_stats.factories import RefreshJobFactory, TrackingFactory
+from tests.github_stats.quota import quota_seen
 
 pytestmark = pytest.mark.django_db
 
 
-def _quota(*, remaining: int, limit: int = 5000, reset_in: int = 3600) -> None:
-    now = timezone.now()
-    quota_record(
-        QuotaState(
-            resource="core",
-            remaining=remaining,
-            limit=limit,
-            used=limit - remaining,
-            reset_at=now + dt.timedelta(seconds=reset_in),
-            seen_at=now,
-        )
-    )
+_quota = quota_seen
 
 
 def _allowance(**overrides: float) -> Allowance:

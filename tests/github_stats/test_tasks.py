@@ -14,12 +14,12 @@ from django.utils import timezone
 from kombu.simple import SimpleQueue
 
 from config.celery import app as celery_app
-from github_stats.github.quota import QuotaState, quota_record
 from github_stats.models import JobStatus, RefreshJob, Repository
 from github_stats.services.jobs import refresh_request
 from github_stats.services.scheduling import LOCK_KEY, refresh_stale_tick
 from github_stats.tasks import REQUEUE_MAX_COUNTDOWN, TIME_LIMIT, refresh_account, refresh_stale
 from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
+from tests.github_stats.quota import quota_seen
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +53,7 @@ def broker_messages() -> Iterator[Callable[[], list[dict[str, Any]]]]:
         drain()
 
 
-def _quota(*, remaining: int, limit: int = 5000, reset_in: int = 3600) -> None:
-    now = timezone.now()
-    quota_record(
-        QuotaState(
-            resource="core",
-            remaining=remaining,
-            limit=limit,
-            used=limit - remaining,
-            reset_at=now + dt.timedelta(seconds=reset_in),
-            seen_at=now,
-        )
-    )
+_quota = quota_seen
 
 
 def test_time_limits_and_countdowns_stay_below_the_visibility_timeout(settings):
