@@ -137,8 +137,9 @@ def test_a_job_of_another_account_is_ignored(client_logged_in, htmx, fake_github
 
 @pytest.fixture
 def two_refreshes_a_minute(settings, fake_github):
-    """A stored account, "known", and a Refresh limit of two a minute."""
-    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "refresh": "2/m"}
+    """A stored account, "known", and a Refresh limit of two (an hour: with two a minute, the
+    test's three presses now and then straddled the window's end, and the third went through)."""
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "refresh": "2/h"}
     fake_github.state.add_user("known", repos=2)
     refresh_job_run(job_id=RefreshJob.objects.create(login="known").pk)
 
