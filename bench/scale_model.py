@@ -123,20 +123,23 @@ class Simulation:
         since = max(now - self.fetched_at[i], 0.0)
         rechecks = min(starred, round(starred * since / (STAR_RECHECK_DAYS * DAY)))
         requests = 1 + pages + events + rechecks
+        # A user's calendar is read once a day whatever happened (services/activity.py).
+        calendar = 1 if self.p.has_token and self.is_user[i] and since >= DAY else 0
         if not self.changed[i]:
-            return requests, 0, requests, 0
+            return requests, 0, requests, calendar
         charged = 2 + events + (1 if starred else 0)
         requests += 1 if starred else 0
         graphql = (1 + (1 if self.is_user[i] else 0)) if self.p.has_token else 0
         return requests, charged, requests - charged, graphql
 
-    def _cost(self, i: int) -> RefreshCost:
+    def _cost(self, i: int, now: float) -> RefreshCost:
         return refresh_cost_expected(
             public_repos=self.repos[i],
             is_user=self.is_user[i],
             warm=True,
             has_token=self.p.has_token,
             change_rate=self.change_rate[i],
+            since_seconds=now - self.fetched_at[i],
         )
 
     # --- the run ----------------------------------------------------------------------------
@@ -226,7 +229,7 @@ class Simulation:
                     login="",
                     stale_seconds=now - self.fetched_at[i],
                     trackers=self.trackers[i],
-                    cost=self._cost(i),
+                    cost=self._cost(i, now),
                 )
             )
         if not pool:

@@ -37,6 +37,9 @@ ACTIVITY_POINTS_PER_CHANGE = 1
 COLD_STARRED_SHARE = 0.25
 # Contribution years of a user's first activity fill (settings.ACTIVITY_BUDGET caps it).
 COLD_ACTIVITY_YEARS = 8
+# services/star_history.py re-checks every starred repository's newest page once a week.
+STAR_RECHECK_DAYS = 7
+DAY_SECONDS = 24 * 3600
 # A change_rate we know nothing of yet: GitHub accounts change on about one day in five.
 UNKNOWN_CHANGE_RATE = 0.2
 
@@ -76,22 +79,23 @@ def refresh_cost_expected(
     starred_repos: int | None = None,
     star_history_budget: int = 100,
     activity_budget: int = 20,
+    since_seconds: float | None = None,
 ) -> RefreshCost:
     """The expected cost of one refresh and the fills it sets off (star history, activity).
 
     `warm`: the account's validators are stored under the token in use. `change_rate`: the share
     of recent refreshes that found something new (None: never measured). `starred_repos`: how many
-    repositories have stars, when known."""
+    repositories have stars, when known. `since_seconds`: since the last refresh (a warm
+    account's weekly star-history re-checks and daily calendar read grow with it; None: a
+    day)."""
     pages = repository_pages(public_repos)
+    starred = (
+        starred_repos if starred_repos is not None else math.ceil(public_repos * COLD_STARRED_SHARE)
+    )
     # A user's events always (the calendar's check, or the 90-day view without a token); an
     # organisation's with a token (its 90-day view: services/recent_activity.py).
     events = EVENTS_REQUESTS if is_user or has_token else 0
     if not warm:
-        starred = (
-            starred_repos
-            if starred_repos is not None
-            else math.ceil(public_repos * COLD_STARRED_SHARE)
-        )
         star_pages = min(starred, star_history_budget)
         requests = 1 + pages + star_pages + events
         graphql = 0.0
@@ -103,8 +107,16 @@ def refresh_cost_expected(
     # Every conditional request is sent; a change adds the star-history page (a new request) and
     # turns the profile, one repository page and the events from 304s into charged answers.
     changed_quota = CHANGED_PROFILE_AND_PAGE + CHANGED_STAR_PAGES + events
-    expected_requests = 1 + pages + events + rate * CHANGED_STAR_PAGES
+    # Measured by bench/scale.py --real: without these two a warm refresh was priced 2.7 times
+    # too low. Every starred repository's star history is re-checked (conditionally) once a
+    # week, and a user's calendar is read once a day whatever the events say (private
+    # contributions never show in them).
+    since_days = (since_seconds if since_seconds is not None else DAY_SECONDS) / DAY_SECONDS
+    rechecks = min(starred, starred * since_days / STAR_RECHECK_DAYS) if star_history_budget else 0
+    calendar = min(since_days, 1.0) if has_token and is_user and activity_budget else 0.0
+    expected_requests = 1 + pages + events + rechecks + rate * CHANGED_STAR_PAGES
     graphql = rate * (1 + (ACTIVITY_POINTS_PER_CHANGE if is_user else 0)) if has_token else 0.0
+    graphql = max(graphql, calendar + (rate if has_token else 0.0))
     return RefreshCost(requests=expected_requests, quota=rate * changed_quota, graphql=graphql)
 
 

@@ -154,7 +154,7 @@ def _tick(*, now: datetime, limit: int) -> StaleTick:
                 login=account.login,
                 stale_seconds=seconds_between(now, account.fetched_at),
                 trackers=account.trackers,  # type: ignore[attr-defined]  # annotated above
-                cost=costing.of(account),
+                cost=costing.of(account, since=seconds_between(now, account.fetched_at)),
             )
             for account in stale
         ],
@@ -187,7 +187,7 @@ class _Costing:
         self.token = token_fingerprint(settings.GITHUB_TOKEN)
         self.has_token = bool(settings.GITHUB_TOKEN)
 
-    def of(self, account: GitHubAccount | None) -> RefreshCost:
+    def of(self, account: GitHubAccount | None, *, since: float | None = None) -> RefreshCost:
         if account is None:  # a login we do not store yet: a first fetch
             return refresh_cost_expected(
                 public_repos=0, is_user=True, warm=False, has_token=self.has_token, change_rate=None
@@ -203,6 +203,7 @@ class _Costing:
             change_rate=account.change_rate,
             star_history_budget=settings.STAR_HISTORY_BUDGET if settings.STAR_HISTORY_FETCH else 0,
             activity_budget=settings.ACTIVITY_BUDGET if settings.ACTIVITY_FETCH else 0,
+            since_seconds=since,
         )
 
 

@@ -77,22 +77,44 @@ def test_a_cold_account_with_a_token_also_pays_graphql_for_languages_and_its_cal
 
 def test_a_warm_unchanged_account_sends_its_conditional_requests_but_costs_no_quota():
     cost = refresh_cost_expected(
-        public_repos=250, is_user=False, warm=True, has_token=True, change_rate=0.0
-    )
+        public_repos=250, is_user=False, warm=True, has_token=True, change_rate=0.0,
+        since_seconds=0,
+    )  # fmt: skip
     assert cost == RefreshCost(requests=1 + 3 + 1, quota=0, graphql=0)  # and its events
 
 
 def test_a_warm_account_that_often_changes_is_expected_to_cost_quota():
     always = refresh_cost_expected(
-        public_repos=30, is_user=True, warm=True, has_token=True, change_rate=1.0
-    )
+        public_repos=30, is_user=True, warm=True, has_token=True, change_rate=1.0,
+        since_seconds=0,
+    )  # fmt: skip
     # The profile, one page and the events come back 200, plus a star-history page; GraphQL:
     # the languages of the changed page and the current contribution year.
     assert always == RefreshCost(requests=1 + 1 + 1 + 1, quota=4, graphql=2)
     sometimes = refresh_cost_expected(
-        public_repos=30, is_user=True, warm=True, has_token=False, change_rate=0.25
-    )
+        public_repos=30, is_user=True, warm=True, has_token=False, change_rate=0.25,
+        since_seconds=0,
+    )  # fmt: skip
     assert sometimes == RefreshCost(requests=3.25, quota=1.0, graphql=0)
+
+
+def test_a_day_since_the_last_refresh_adds_star_rechecks_and_the_calendar_read():
+    """What the real run measured a warm refresh to send beyond its pages (bench/scale.py
+    --real): a seventh of its starred repositories' star history re-checked, and the day's
+    calendar read."""
+    day = refresh_cost_expected(
+        public_repos=280, is_user=True, warm=True, has_token=True, change_rate=0.0,
+        since_seconds=24 * 3600, starred_repos=70,
+    )  # fmt: skip
+    assert day.requests == pytest.approx(1 + 3 + 1 + 10)
+    assert day.quota == 0  # all conditional: 304s
+    assert day.graphql == pytest.approx(1)
+    week = refresh_cost_expected(
+        public_repos=280, is_user=True, warm=True, has_token=False, change_rate=0.0,
+        since_seconds=30 * 24 * 3600, starred_repos=70,
+    )  # fmt: skip
+    assert week.requests == pytest.approx(1 + 3 + 1 + 70)  # every one re-checked, no more
+    assert week.graphql == 0
 
 
 def test_the_change_rate_follows_what_the_refreshes_find():
