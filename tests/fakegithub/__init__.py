@@ -3,6 +3,7 @@
     with FakeGitHub() as github:
         github.state.add_user("alice", repos=2500)
         github.state.inject("/users/alice", "status", status=502, count=2)
+        github.state.latency = 0.1  # every API answer 100 ms late, as GitHub's (default 0)
         client = GitHubClient(base_url=github.url)
         ...
         github.state.total, github.state.quota_counted, github.state.by_path()

@@ -1,5 +1,5 @@
 """`python -m tests.fakegithub --port 8765 [--seed demo] [--user alice:120] [--org acme:300]
-[--missing nobody] [--core-limit 5000]`
+[--missing nobody] [--core-limit 5000] [--latency-ms 0]`
 
 Serves until interrupted. Any other login is generated on first request (deterministic by
 login; logins ending in "-org" are organisations), so the app can be demonstrated offline with
@@ -47,11 +47,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="logins starting with PREFIX are 404 (the demo: nobody)")  # fmt: skip
     parser.add_argument("--core-limit", type=int, default=5000, metavar="N",
                         help="core requests an hour (the demo backfills star history)")  # fmt: skip
+    parser.add_argument("--latency-ms", type=int, default=0, metavar="MS",
+                        help="every API answer waits this long (GitHub's latency)")  # fmt: skip
     args = parser.parse_args(argv)
 
     render.AVATARS_FROM_SELF = True  # a demo must not fetch pictures from the internet
     state = FakeState(
-        seed=args.seed, autocreate=not args.no_autocreate, missing=tuple(args.missing)
+        seed=args.seed,
+        autocreate=not args.no_autocreate,
+        missing=tuple(args.missing),
+        latency=args.latency_ms / 1000,
     )
     state.limits["core"] = args.core_limit
     for login, repos in args.user:

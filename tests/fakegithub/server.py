@@ -39,6 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
     server_version = "GitHub.com"
+    # Headers and body are two writes: with Nagle's algorithm on, every answer on a kept-alive
+    # connection after the first waited for the client's delayed ACK (about 40 ms on Linux).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # tests read the request log instead
@@ -128,6 +131,9 @@ class _Handler(BaseHTTPRequestHandler):
         state.record(
             RequestRecord(method, path, query, response.status, logged, counted, request_json)
         )
+        if state.latency > 0:
+            # GitHub's latency; stop() and reset() cut it short, as they do slow answers.
+            state.cancelled.wait(state.latency)
         self._send(response, resource, path)
 
     # --- routing ----------------------------------------------------------------------------

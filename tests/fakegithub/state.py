@@ -58,7 +58,12 @@ _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 class FakeState(Traffic):
     def __init__(
-        self, *, seed: str = "gitpulse", autocreate: bool = False, missing: tuple[str, ...] = ()
+        self,
+        *,
+        seed: str = "gitpulse",
+        autocreate: bool = False,
+        missing: tuple[str, ...] = (),
+        latency: float = 0.0,
     ) -> None:
         self.lock = threading.RLock()
         # Logins starting with one of these are never created (the demo's "nobody…": 404).
@@ -66,6 +71,7 @@ class FakeState(Traffic):
         self.stopping = threading.Event()
         self.seed = seed
         self._autocreate_default = autocreate
+        self._latency_default = latency
         self.reset()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -85,6 +91,9 @@ class FakeState(Traffic):
             self.repos_by_id: dict[int, FakeRepo] = {}
             self.faults: list[Fault] = []
             self.autocreate = self._autocreate_default
+            # Seconds every API answer waits before it is sent (GitHub's own latency, for
+            # benchmarks: bench/scale_real.py); 0, the default, answers at once.
+            self.latency = self._latency_default
             self.valid_tokens: set[str] | None = None  # None: any token is accepted
             self.link_on_304 = False
             self.clock = _EPOCH
