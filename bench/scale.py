@@ -41,7 +41,7 @@ COMMAND = ".venv/bin/python bench/scale.py --accounts {accounts} --days {days} -
 # Bytes PostgreSQL holds per tracked account (rows, TOAST, indexes): measured by
 # `bench/scale.py --real` (bench/scale_real.py) on the fake GitHub's mix; replaced by the real
 # run's own figure when it runs.
-BYTES_PER_ACCOUNT = 60_000
+BYTES_PER_ACCOUNT = 97_271  # bench/scale.py --real, 2,000 accounts, 2026-12-02
 # Daily rows (a snapshot an account a day) are what grows: 1 row ~ 120 bytes with its index.
 SNAPSHOT_BYTES = 120
 BISECT_SCALE = 10
