@@ -50,6 +50,10 @@ from github_stats.models import (
 )
 from github_stats.services.former_names import former_names_store, repositories_renamed
 from github_stats.services.refresh_cost import change_rate_next
+from github_stats.services.refresh_languages import (
+    repository_languages_fill,
+    repository_languages_held,
+)
 from github_stats.services.refresh_rows import (
     ACCOUNT_FIELDS,
     PROFILE_FIELDS,
@@ -142,8 +146,8 @@ def _refresh(
     gone = stored_repos.keys() - fresh.keys() - unchanged_ids
 
     rows = [repository_row(repo, stored_repos.get(repo.id), now=now) for repo in fresh.values()]
-    rows += _languages_outdated_unchanged(client, stored_repos, unchanged_ids)
-    languages_fetched = _languages_fill(client, rows, current_login)
+    rows += repository_languages_held(client, stored_repos, unchanged_ids)
+    languages_fetched = repository_languages_fill(client, rows, current_login)
     held = {github_id: stored_repos[github_id] for github_id in unchanged_ids}
     held.update((row.github_id, row) for row in rows)
     sums = RepositorySums.of(held.values())
@@ -356,46 +360,6 @@ def _displace_login(login: str, *, github_id: int) -> None:
         login=Concat(F("login"), Value("~"), Cast("github_id", output_field=CharField())),
         cache_version=new_cache_version(),
     )
-
-
-def _languages_outdated_unchanged(
-    client: GitHubClient, stored: dict[int, Repository], unchanged_ids: set[int]
-) -> list[Repository]:
-    """Repositories on 304 pages whose languages were never fetched for their latest push (a
-    token added since, or a GraphQL failure last time): they join the upsert as stored."""
-    if not client.has_token:
-        return []
-    rows = []
-    for github_id in unchanged_ids:
-        repo = stored.get(github_id)
-        if repo is not None and repo.languages_outdated():
-            repo.pk = None  # see _account_write: the upsert goes by github_id alone
-            rows.append(repo)
-    return rows
-
-
-def _languages_fill(client: GitHubClient, rows: list[Repository], login: str) -> int:
-    """Language sizes through GraphQL (token only), only for repositories pushed to since we
-    last looked. Without a token the primary language is all we use: no per-repo calls."""
-    if not client.has_token:
-        return 0
-    wanted = [row for row in rows if row.languages_outdated()]
-    if not wanted:
-        return 0
-    try:
-        sizes = client.languages_for(repos=[(login, row.name) for row in wanted])
-    except (GitHubUnavailable, RateLimited) as exc:
-        # Languages are the least of it: store everything else and try them next time.
-        logger.warning("Languages for %s skipped: %s", login, exc)
-        return 0
-    fetched = 0
-    for row in wanted:
-        found = sizes.get(f"{login}/{row.name}")
-        if found is not None:
-            row.language_bytes = found
-            row.languages_pushed_at = row.pushed_at
-            fetched += 1
-    return fetched
 
 
 def _record_failure(account: GitHubAccount, exc: Exception, *, now: datetime) -> None:
