@@ -24,10 +24,19 @@ UTC"), and static/js/times.js tells them as "12 minutes ago" in the browser.
 A hit costs one cache round trip when the page names its accounts (a dashboard: its entry and its
 account's version together), two when only the entry knows them (the watchlist). With the cache
 down (django-redis IGNORE_EXCEPTIONS) every read is a miss and responses come from the database.
+
+Bodies are kept gzipped, compressed once when stored, and sent as they are to a client that
+accepts gzip (every browser): a hit then writes a sixth of the bytes and decompresses nothing,
+which is most of what a cached page cost beyond a bare signed-in view (docs/performance.md). A
+client that does not accept gzip gets them decompressed. Against BREACH (a page holds its
+CSRF token beside the repository filter a link can set), each body carries Django's "Heal the
+BREACH" random padding (GZipMiddleware's `compress_string(max_random_bytes=...)`), drawn once
+per entry: asking the same thing again returns the same length, so it cannot be averaged away.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,9 +49,12 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import compress_string
 
 from github_stats.models import new_cache_version, today_utc
 
@@ -99,9 +111,11 @@ class Shown:
         return cls(login=read.login, version=read.cache_version, stale_at=read.stale_at)
 
 
-# (versions, fresh_until, content, content_type, headers): plain values, which unpickle in any
-# release.
-_Entry = tuple[tuple[tuple[str, str], ...], float, bytes, str, tuple[tuple[str, str], ...]]
+# (versions, fresh_until, content, content_type, headers, gzipped): plain values, which unpickle
+# in any release.
+_Entry = tuple[tuple[tuple[str, str], ...], float, bytes, str, tuple[tuple[str, str], ...], bool]
+# Shorter bodies gain nothing from compression (GZipMiddleware's own threshold).
+_COMPRESS_FROM_BYTES = 200
 
 
 class CachedResponse:
@@ -111,7 +125,9 @@ class CachedResponse:
 
     An anonymous image (a card: `personal=False, stale_ok=True`) shows stored figures as they
     are and never queues a refresh, so turning stale does not end it: only a new version
-    does. `headers` (its ETag, its Last-Modified) are kept with it and sent again on a hit."""
+    does. `headers` (its ETag, its Last-Modified) are kept with it and sent again on a hit.
+    `compress=False` keeps the body as it is (a card: small, and its ETag names the bytes
+    sent)."""
 
     def __init__(
         self,
@@ -123,9 +139,11 @@ class CachedResponse:
         personal: bool,
         stale_ok: bool = False,
         headers: Sequence[str] = (),
+        compress: bool = True,
     ) -> None:
         self.request = request
         self.stale_ok = stale_ok
+        self.compress = compress
         self.headers = tuple(headers)
         self.name = name
         self.state = state
@@ -162,9 +180,9 @@ class CachedResponse:
             self.seen_versions[watchlist_key] = version
             return None
         entry = found.get(key)
-        if not isinstance(entry, tuple) or len(entry) != 5:
+        if not isinstance(entry, tuple) or len(entry) != 6:
             return None
-        versions, fresh_until, content, content_type, headers = entry
+        versions, fresh_until, content, content_type, headers, gzipped = entry
         if self.now.timestamp() >= fresh_until:
             return None
         wanted = {_version_key(login): version for login, version in versions}
@@ -172,10 +190,13 @@ class CachedResponse:
         current = {**self.seen_versions, **(cache.get_many(unseen) if unseen else {})}
         if any(current.get(k) != version for k, version in wanted.items()):
             return None
+        sent_gzipped = gzipped and self._accepts_gzip()
+        if gzipped and not sent_gzipped:
+            content = gzip.decompress(content)
         response = HttpResponse(content, content_type=content_type)
         for name, value in headers:
             response[name] = value
-        return response
+        return self._encoded(response, gzipped=gzipped, sent_gzipped=sent_gzipped)
 
     def store(self, response: HttpResponse, *, shown: Sequence[Shown]) -> HttpResponse:
         """Cache `response` once rendered, if it is a plain success a hit could serve."""
@@ -197,20 +218,44 @@ class CachedResponse:
             if rendered.status_code != 200:
                 return
             kept = tuple((name, rendered[name]) for name in self.headers if name in rendered)
+            content = rendered.content
+            gzipped = self.compress and len(content) >= _COMPRESS_FROM_BYTES
+            if gzipped:
+                content = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
             entry: _Entry = (
                 versions,
                 fresh_until,
-                rendered.content,
+                content,
                 rendered["Content-Type"],
                 kept,
+                gzipped,
             )
             cache.set(self._key(), entry, timeout=settings.RESPONSE_CACHE_SECONDS)
             self._adopt_versions(versions)
+            # This first answer as every hit after it will be: compressed once, not twice.
+            sent_gzipped = gzipped and self._accepts_gzip()
+            if sent_gzipped:
+                rendered.content = content
+            self._encoded(rendered, gzipped=gzipped, sent_gzipped=sent_gzipped)
 
         if isinstance(response, SimpleTemplateResponse):
             response.add_post_render_callback(keep)
         else:
             keep(response)
+        return response
+
+    def _accepts_gzip(self) -> bool:
+        return bool(re_accepts_gzip.search(self.request.headers.get("Accept-Encoding", "")))
+
+    @staticmethod
+    def _encoded(response: HttpResponse, *, gzipped: bool, sent_gzipped: bool) -> HttpResponse:
+        """The headers of a body kept gzipped, whether it is sent so or not (the same answer as
+        GZipMiddleware's: a cache downstream must tell the two apart)."""
+        if gzipped:
+            patch_vary_headers(response, ("Accept-Encoding",))
+        if sent_gzipped:
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
         return response
 
     def _adopt_versions(self, versions: tuple[tuple[str, str], ...]) -> None:

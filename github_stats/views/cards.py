@@ -155,6 +155,7 @@ def _lookup_cached(
         personal=False,
         stale_ok=True,
         headers=_KEPT_HEADERS,
+        compress=False,
     )
     # Counted first; on Redis the entry is read in the counter's round trip.
     read = CacheRead(keys=cached.reads())

@@ -2,6 +2,7 @@
 the same for everyone, so they are shared between people, and every change reaches them the
 way production makes it (a real refresh against the fake GitHub, moderation)."""
 
+import gzip
 from http import HTTPStatus
 
 import pytest
@@ -75,3 +76,15 @@ def test_a_version_the_cache_lost_is_a_miss_then_adopted(api, account, django_as
     # The version came back from the row just read: the next answer is a hit again.
     with django_assert_num_queries(1):
         assert api.get(DETAIL).json()["profile"]["name"] == "Read afresh"
+
+
+def test_an_api_answer_is_gzipped_for_a_client_that_asks(api, account):
+    # Kept gzipped in the cache, sent so only to a client that asks (github_stats/caching.py).
+    zipped = api.get(DETAIL, HTTP_ACCEPT_ENCODING="gzip")
+    zipped_again = api.get(DETAIL, HTTP_ACCEPT_ENCODING="gzip")
+    plain = api.get(DETAIL)
+    assert zipped["Content-Encoding"] == zipped_again["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert gzip.decompress(zipped_again.content) == plain.content
+    assert plain.json()["profile"]["name"] == "Api Org"
+

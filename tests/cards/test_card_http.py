@@ -189,3 +189,13 @@ def test_head_is_answered_like_get(client, octocat):
 def test_hidden_by_the_factory_is_neutral_too(client, db):
     GitHubAccountFactory(login="gone", hidden=True)
     assert "This card is not available." in texts_of(svg_of(client.get("/cards/gone/stats.svg")))
+
+
+def test_a_card_is_never_gzipped(client, octocat):
+    # Cached bodies are kept gzipped, but not a card's: its ETag names the bytes sent.
+    first = client.get(CARDS[0], HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    second = client.get(CARDS[0], HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    for response in (first, second):
+        assert "Content-Encoding" not in response
+        assert response["ETag"].startswith('"')  # strong: it names the bytes sent
+        assert response.content.startswith(b"<svg")
