@@ -124,10 +124,12 @@ def weeks_pack(days: dict[date, int]) -> list[Week]:
 
 
 def weeks_daily(weeks: list[Week]) -> dict[date, int]:
-    """Stored weeks as {day: stars} (days without stars left out)."""
-    days: dict[date, int] = {}
+    """Stored weeks as {day: stars} (days without stars left out). On every read of a chart
+    (ten years are 3,650 days), so by day numbers: a date is made once per day with stars."""
+    by_ordinal: dict[int, int] = {}
     for week in weeks:
-        for day, count in week_days(week):
+        first = datetime.fromtimestamp(week[0], tz=UTC).toordinal()
+        for index, count in enumerate(week[1 : 1 + DAYS_PER_WEEK]):
             if count:
-                days[day] = days.get(day, 0) + count
-    return days
+                by_ordinal[first + index] = by_ordinal.get(first + index, 0) + count
+    return {date.fromordinal(ordinal): count for ordinal, count in by_ordinal.items()}
