@@ -1,8 +1,9 @@
 """github_stats's figures for /metrics (config/metrics.py registers them from
 settings.METRICS_COLLECTORS): GitHub's answers by status, its quota, the request limiter's
-waits, and refresh jobs by status and duration. Read when scraped, from the shared cache and
-PostgreSQL, so every machine reports the same cluster-wide values. Each part fails on its own: a
-dead Redis still leaves the database's figures in the answer, and the other way round."""
+waits, the measured time of a request, and refresh jobs by status and duration. Read when
+scraped, from the shared cache and PostgreSQL, so every machine reports the same cluster-wide
+values. Each part fails on its own: a dead Redis still leaves the database's figures in the
+answer, and the other way round."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from prometheus_client.core import (
 
 from github_stats.github.limiter import limiter_waits
 from github_stats.github.quota import CORE, GRAPHQL, quota_get, secondary_blocked_until
+from github_stats.github.request_time import request_seconds_mean
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob, today_utc
 
 logger = logging.getLogger(__name__)
@@ -136,6 +138,17 @@ class GitHubCollector:
         for reason, count in limiter_waits().items():
             family.add_metric([reason], float(count))
         yield family
+        # What the scheduler's tick divides by (services/scheduling.py bounds it); no sample
+        # before any request was measured, when the tick uses SCHEDULER_REQUEST_MS.
+        mean = GaugeMetricFamily(
+            f"{NAMESPACE}_github_request_seconds_mean",
+            "Mean seconds a GitHub request held its slot lately, measured by every process "
+            "(decaying over about a minute).",
+        )
+        seconds = request_seconds_mean()
+        if seconds is not None:
+            mean.add_metric([], seconds)
+        yield mean
 
     def _jobs(self) -> Iterator[Metric]:
         by_status = dict(

@@ -56,8 +56,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat's DatabaseScheduler copies this into its tables at start (editable in admin).
 # The scheduler's tick (github_stats/services/scheduling.py): how often it plans, and the time
-# one GitHub request is expected to take from a worker (GitHub's latency plus ours), which with
-# GITHUB_CONCURRENT_REQUESTS bounds what a tick queues. Short ticks spend the hour evenly.
+# one GitHub request is guessed to take (GitHub's latency plus ours) before the workers have
+# measured it (github_stats/github/request_time.py), which with GITHUB_CONCURRENT_REQUESTS
+# bounds what a tick queues. Short ticks spend the hour evenly.
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60)
 SCHEDULER_REQUEST_MS = env_int("SCHEDULER_REQUEST_MS", 250)
 CELERY_BEAT_SCHEDULE = {

@@ -11,7 +11,9 @@ has refused; this module keeps us below the limits in the first place:
 - `GITHUB_CONCURRENT_REQUESTS` slots per token: redis-py locks that expire a little after the
   longest a request may take (a killed process cannot keep one), or a process-local semaphore
   when the cache is not django-redis;
-- after a secondary limit, half the rate for every process for SLOW_DOWN_SECONDS.
+- after a secondary limit, half the rate for every process for SLOW_DOWN_SECONDS;
+- how long each request held its slot, a shared mean per token for the scheduler's tick
+  (request_time.py), folded in with the slot's release.
 
 A full bucket is waited out where the caller may sleep (a worker, at most WORKER_MAX_WAIT_SECONDS)
 and for at most WEB_MAX_WAIT_SECONDS in a web request; then RateLimited(secondary=True). Redis
@@ -42,6 +44,12 @@ from limits.strategies import MovingWindowRateLimiter
 
 from github_stats.github.errors import RateLimited
 from github_stats.github.quota import GRAPHQL, token_fingerprint
+from github_stats.github.request_time import (
+    Answer,
+    Sample,
+    request_time_fold,
+    request_time_fold_cache,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,15 +113,22 @@ class RequestLimiter:
         self._lock_timeout = request_seconds + LOCK_MARGIN_SECONDS
 
     @contextmanager
-    def request(self, *, resource: str) -> Iterator[None]:
+    def request(self, *, resource: str) -> Iterator[Answer]:
         """Rate first (it may sleep long), then a slot, held until the answer is read. A
-        GraphQL request is charged 1 point up front: the least a query costs."""
+        GraphQL request is charged 1 point up front: the least a query costs.
+
+        The time from here to the slot's release, once the caller said `answered()`, is the
+        request's time for the scheduler (request_time.py). Not the waits above: the tick
+        divides its time by how long a request holds a slot to know what the slots can carry;
+        the waits are what happens when more is asked of them, and counting them would shrink
+        the next plan each time workers contend, for no request that went slower."""
         self._take_points(bucket=_bucket(resource), cost=1)
         release = self._take_slot()
+        answer = Answer()
         try:
-            yield
+            yield answer
         finally:
-            release()
+            release(answer.sample())
 
     def charge(self, *, resource: str, cost: int) -> None:
         """Points spent without asking first (redirects that requests followed): recorded if
@@ -175,10 +190,10 @@ class RequestLimiter:
 
     # --- concurrency ------------------------------------------------------------------------
 
-    def _take_slot(self) -> Callable[[], None]:
+    def _take_slot(self) -> Callable[[Sample | None], None]:
         slots = int(settings.GITHUB_CONCURRENT_REQUESTS)
         if slots <= 0:  # 0 switches the bound off
-            return _nothing
+            return self._record
         deadline = time.monotonic() + self._max_wait
         url = settings.REDIS_URL
         if isinstance(caches["default"], RedisCache) and not _in_outage(url):
@@ -188,7 +203,7 @@ class RequestLimiter:
                 _outage(url, exc)
         return self._local_slot(slots, deadline)
 
-    def _redis_slot(self, slots: int, deadline: float) -> Callable[[], None]:
+    def _redis_slot(self, slots: int, deadline: float) -> Callable[[Sample | None], None]:
         client = get_redis_connection("default")
         names = [f"{STORAGE_PREFIX}:slot:{self._fingerprint}:{i}" for i in range(slots)]
         random.shuffle(names)  # spread the processes over the slots
@@ -203,7 +218,7 @@ class RequestLimiter:
             for name in names:
                 lock = client.lock(name, timeout=self._lock_timeout, blocking=False)
                 if lock.acquire(blocking=False):
-                    return lambda: _release(lock)
+                    return lambda sample: self._free_slot(client, lock, sample)
             if not counted:
                 _count_wait(CONCURRENCY)
                 counted = True
@@ -213,7 +228,7 @@ class RequestLimiter:
             # Real time, not self._sleep: another process's request frees the slot.
             time.sleep(_SLOT_POLL_SECONDS)
 
-    def _local_slot(self, slots: int, deadline: float) -> Callable[[], None]:
+    def _local_slot(self, slots: int, deadline: float) -> Callable[[Sample | None], None]:
         with _lock:
             semaphore = _semaphores.setdefault(
                 (self._fingerprint, slots), threading.BoundedSemaphore(slots)
@@ -222,7 +237,44 @@ class RequestLimiter:
             _count_wait(CONCURRENCY)
             if not semaphore.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
                 raise self._no_slot(slots)
-        return semaphore.release
+
+        def release(sample: Sample | None) -> None:
+            semaphore.release()
+            self._record(sample)
+
+        return release
+
+    def _free_slot(self, client: Any, lock: Any, sample: Sample | None) -> None:
+        if sample is None:
+            _release(lock)
+            return
+        try:
+            freed = request_time_fold(
+                client, fingerprint=self._fingerprint, sample=sample, slot=lock
+            )
+        except _STORE_ERRORS as exc:
+            # The slot expires on its own within the lock timeout; the sample is lost.
+            logger.warning("could not release a GitHub request slot: %s", exc)
+            return
+        if not freed:
+            logger.debug("GitHub request slot had expired before its release")
+
+    def _record(self, sample: Sample | None) -> None:
+        """A sample without a Redis slot to free with it: its own round trip."""
+        if sample is None:
+            return
+        if not isinstance(caches["default"], RedisCache):
+            request_time_fold_cache(fingerprint=self._fingerprint, sample=sample)
+            return
+        url = settings.REDIS_URL
+        if _in_outage(url):  # dropped: the tick plans with SCHEDULER_REQUEST_MS meanwhile
+            return
+        try:
+            request_time_fold(
+                get_redis_connection("default"), fingerprint=self._fingerprint, sample=sample
+            )
+        except _STORE_ERRORS as exc:
+            _outage(url, exc)
 
     def _no_slot(self, slots: int) -> RateLimited:
         return RateLimited(
@@ -324,10 +376,6 @@ def _release(lock: Any) -> None:
     except _STORE_ERRORS as exc:
         # It expires on its own within the lock timeout.
         logger.warning("could not release a GitHub request slot: %s", exc)
-
-
-def _nothing() -> None:
-    return None
 
 
 def _count_wait(reason: str) -> None:

@@ -217,11 +217,14 @@ class Transport:
     ) -> requests.Response:
         def attempt() -> requests.Response:
             # Every try is a request GitHub counts: each one takes points and a slot.
-            with self._limiter.request(resource=resource):
+            with self._limiter.request(resource=resource) as answer:
                 self.stats.requests += 1
                 response = self._session.request(
                     method, url, headers=headers, json=json_body, timeout=self._timeout
                 )
+                # Any status is a request GitHub served in that time; redirects followed
+                # share it, as they share the slot.
+                answer.answered(requests=1 + len(response.history))
             if response.history:
                 self._limiter.charge(resource=resource, cost=len(response.history))
             self._count(response)

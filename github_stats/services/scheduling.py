@@ -4,11 +4,12 @@ Celery beat runs a tick every SCHEDULER_TICK_SECONDS (or `manage.py refresh_stal
 A tick first fails the jobs left "running" by a run that died (services/stuck_jobs.py) and drops
 parked jobs nobody waits for; then it plans what it may spend (services/pacing.py: the hour's
 quota spread evenly over the ticks left before GitHub's reset, requests held under the
-secondary limit and what the workers can send, minus the work still queued from earlier
-ticks) and spends it: first on jobs people asked for that a rate limit parked or whose message
-was lost, then on tracked accounts older than STATS_TTL, stalest and most-tracked first, each
-priced by the cost model (services/refresh_cost.py). Background jobs go to Celery at a lower
-priority than a person's, so a page waiting on a refresh never queues behind the scheduler.
+secondary limit and what the workers can send at the measured time of a request, minus the
+work still queued from earlier ticks) and spends it: first on jobs people asked for that a
+rate limit parked or whose message was lost, then on tracked accounts older than STATS_TTL,
+stalest and most-tracked first, each priced by the cost model (services/refresh_cost.py).
+Background jobs go to Celery at a lower priority than a person's, so a page waiting on a
+refresh never queues behind the scheduler.
 
 A cache lock keeps a second beat process from doubling the work; the one-job-in-flight
 constraint would stop duplicate jobs anyway.
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from github_stats.github.limiter import limiter_slowed_until
 from github_stats.github.quota import GRAPHQL, quota_get, secondary_blocked_until, token_fingerprint
+from github_stats.github.request_time import request_seconds_mean
 from github_stats.models import AccountKind, GitHubAccount, JobStatus, RefreshJob
 from github_stats.services.budget import RESERVE_FRACTION, UNKNOWN_QUOTA
 from github_stats.services.jobs import (
@@ -50,6 +52,13 @@ GRAPHQL_DEFAULT = 5000
 GITHUB_REST_PER_MINUTE = 900
 GITHUB_GRAPHQL_PER_MINUTE = 2000
 GITHUB_CONCURRENT_MAX = 100
+# Bounds on the measured time of a request (github/request_time.py). Below 20 ms no request
+# reached GitHub's API, which takes longer than that to answer from anywhere: a proxy's cache,
+# a stub, a clock step; planning by it would queue thousands of jobs a slot to learn better.
+# Above 10 s (GitHub's read timeout) GitHub is failing, not slow, and retries handle that; the
+# bound still lets every slot take 6 requests a minute, whose times bring the plan back.
+REQUEST_SECONDS_MIN = 0.02
+REQUEST_SECONDS_MAX = 10.0
 
 
 @dataclass
@@ -254,7 +263,17 @@ def allowance_now(*, now: datetime) -> Allowance:
         rest_points_per_minute=rest * slowed,
         graphql_points_per_minute=graphql_rate * slowed,
         concurrent_requests=int(settings.GITHUB_CONCURRENT_REQUESTS or GITHUB_CONCURRENT_MAX),
-        request_seconds=settings.SCHEDULER_REQUEST_MS / 1000,
+        request_seconds=request_seconds_expected(),
         reserve_fraction=RESERVE_FRACTION,
         tick_seconds=float(settings.SCHEDULER_TICK_SECONDS),
     )
+
+
+def request_seconds_expected() -> float:
+    """How long a GitHub request holds a slot: the mean every process measured lately for the
+    token, within sane bounds, or SCHEDULER_REQUEST_MS until something was measured (or while
+    Redis cannot say)."""
+    measured = request_seconds_mean()
+    if measured is None:
+        return settings.SCHEDULER_REQUEST_MS / 1000
+    return min(max(measured, REQUEST_SECONDS_MIN), REQUEST_SECONDS_MAX)

@@ -240,6 +240,19 @@ def test_limiter_waits_are_counted_for_every_process(metrics_token, fake_github,
     assert _value(samples, name, limit="concurrency") == 0
 
 
+def test_the_measured_time_of_a_github_request_is_a_gauge(metrics_token, fake_github):
+    from github_stats.github.client import GitHubClient
+
+    name = "gitpulse_github_request_seconds_mean"
+    assert _scrape()[name] == []  # nothing measured yet: no sample, the tick uses the setting
+    fake_github.state.add_user("hooked")
+    fake_github.state.latency = 0.1
+    client = GitHubClient(base_url=fake_github.url, token="")  # the settings' token
+    client.account_get(login="hooked")
+    client.account_get(login="hooked")
+    assert 0.1 <= _value(_scrape()[name], name) < 0.2
+
+
 def test_the_celery_queue_length_is_read_from_the_broker(metrics_token, settings):
     from tests.services import require_redis
 
