@@ -48,11 +48,6 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
     except InvalidName as exc:
         invalid = Problem("invalid", "That is not a GitHub repository", exc.message)
         return render_problem(request, TEMPLATE, invalid)
-    base: dict[str, Any] = {
-        "login": owner,
-        "repo_name": repo,
-        "page_url": reverse("repository", kwargs={"owner": owner, "repo": repo}),
-    }
     stars = StarsQuery.parse(request.GET)
     # The names as typed: another spelling of them misses, and is redirected below.
     cached = CachedResponse(
@@ -60,6 +55,12 @@ def repository(request: HtmxHttpRequest, owner: str, repo: str) -> HttpResponse:
     )
     if (hit := cached.hit()) is not None:
         return hit
+
+    base: dict[str, Any] = {
+        "login": owner,
+        "repo_name": repo,
+        "page_url": reverse("repository", kwargs={"owner": owner, "repo": repo}),
+    }
 
     lookup = account_lookup(request, owner, refresh_if_stale=False)
     if lookup.problem is not None and lookup.account is None:

@@ -87,4 +87,3 @@ def test_an_api_answer_is_gzipped_for_a_client_that_asks(api, account):
     assert "Content-Encoding" not in plain
     assert gzip.decompress(zipped_again.content) == plain.content
     assert plain.json()["profile"]["name"] == "Api Org"
-
