@@ -3,15 +3,18 @@ decision code over simulated days (bench/scale_model.py says what is real and wh
 then, with --real, a real run on this machine to check the model's figures.
 
     .venv/bin/python bench/scale.py [--accounts 100000] [--days 3] [--change 0.05] [--no-bisect]
-    DATABASE_URL=... REDIS_URL=... CELERY_BROKER_URL=... .venv/bin/python bench/scale.py --real
+    DATABASE_URL=... REDIS_URL=... CELERY_BROKER_URL=... .venv/bin/python bench/scale.py --real \
+        [--real-accounts 2000] [--real-minutes 10] [--real-processes 2] [--real-max-repos N]
 
 Printed per simulated day: accounts refreshed, the share with that day's snapshot, quota per
 hour (max and mean) against the limit, requests per minute (max) against the secondary limit,
 304s, refusals GitHub would have sent, and the staleness at the day's end (p50/p95/max). Then
 the targets, the largest N that still meets them at 5 % and 20 % daily change (bisected on the
 model scaled down tenfold: N, every rate and the tick's pool divided by ten, the latency
-multiplied by ten, which keeps every ratio the scheduler sees), the days a cold start takes,
-and the database size at N.
+multiplied by ten, which keeps every ratio the scheduler sees), the same at the fake GitHub's
+autocreated share of starred repositories (STARRED_SHARE_FAKE) to show what that assumption
+moves, the days a cold start takes, and the database size at N. With --real, the real run's
+figures and the model's on its very accounts, side by side (bench/scale_compare.py).
 """
 
 from __future__ import annotations
@@ -21,15 +24,12 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-if TYPE_CHECKING:
-    from bench.scale_real import RealFigures
-
 from bench.scale_model import (  # noqa: E402
+    STARRED_SHARE,
     DayFigures,
     Params,
     Simulation,
@@ -45,6 +45,9 @@ BYTES_PER_ACCOUNT = 97_271  # bench/scale.py --real, 2,000 accounts, 2026-12-02
 # Daily rows (a snapshot an account a day) are what grows: 1 row ~ 120 bytes with its index.
 SNAPSHOT_BYTES = 120
 BISECT_SCALE = 10
+# Of the fake GitHub's autocreated repositories, the share with stars (tests/fakegithub/state.py:
+# int(paretovariate(1.1)) - 1 > 0), against the model's assumption STARRED_SHARE.
+STARRED_SHARE_FAKE = 0.47
 
 
 def main() -> None:
@@ -57,6 +60,8 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="also the real run (PostgreSQL, Redis)")
     parser.add_argument("--real-accounts", type=int, default=2000)
     parser.add_argument("--real-minutes", type=float, default=10)
+    parser.add_argument("--real-processes", type=int, default=2)
+    parser.add_argument("--real-max-repos", type=int, help="cap an account's repositories")
     args = parser.parse_args()
 
     params = Params(
@@ -75,24 +80,34 @@ def main() -> None:
     print(f"\nTargets {'met' if met else 'NOT met'} (simulated in {took:.0f} s).")
 
     if not args.no_bisect:
-        for change in (0.05, 0.20):
-            largest = largest_n(replace(params, daily_change=change, days=2))
-            print(
-                f"Largest N meeting the targets at {change:.0%} daily change: about {largest:,} "
-                f"(bisected on the model scaled 1/{BISECT_SCALE}, 2 simulated days)"
-            )
+        for share in (STARRED_SHARE, STARRED_SHARE_FAKE):
+            for change in (0.05, 0.20):
+                q = replace(params, daily_change=change, days=2, starred_share=share)
+                print(
+                    f"Largest N meeting the targets at {change:.0%} daily change, {share:.0%} "
+                    f"of repositories starred: about {largest_n(q):,} (bisected on the model "
+                    f"scaled 1/{BISECT_SCALE}, 2 simulated days)"
+                )
     print(f"\nA cold start of {params.accounts:,} new accounts: {cold_start_days(params):.1f} days")
     print("(the primary quota bounds it: 90 % of it, every account's first fetch with its fills)")
 
     per_account = BYTES_PER_ACCOUNT
     if args.real:
+        from bench.scale_compare import compare
         from bench.scale_real import real_run
 
-        figures = real_run(accounts=args.real_accounts, minutes=args.real_minutes)
+        figures = real_run(
+            accounts=args.real_accounts,
+            minutes=args.real_minutes,
+            worker_processes=args.real_processes,
+            daily_change=args.change,
+            seed=params.seed,
+            max_repos=args.real_max_repos,
+        )
         print("\nReal run\n")
         print(figures)
         per_account = int(figures.bytes_per_account)
-        _compare(figures, params)
+        compare(figures, params)
     _sizes(params.accounts, per_account)
     sys.exit(0 if met else 1)
 
@@ -102,7 +117,8 @@ def _describe(p: Params) -> str:
         f"{p.accounts:,} accounts, {p.days} days, {p.daily_change:.0%} changing a day, "
         f"token: {'yes' if p.has_token else 'no'}, latency {p.latency * 1000:.0f} ms, "
         f"{p.concurrent} request(s) in flight, limiter {p.rest_points_per_minute}/min, "
-        f"STATS_TTL {p.stats_ttl // 3600} h, tick {p.tick_seconds} s\n"
+        f"STATS_TTL {p.stats_ttl // 3600} h, tick {p.tick_seconds} s, "
+        f"{p.starred_share:.0%} of repositories starred (an assumption)\n"
     )
 
 
@@ -157,25 +173,6 @@ def largest_n(p: Params, *, precision: float = 0.03) -> int:
         else:
             high = middle
     return low
-
-
-def _compare(figures: RealFigures, p: Params) -> None:
-    """The model's figure for the real run's parameters, beside it."""
-    model = Simulation(
-        replace(
-            p,
-            accounts=figures.accounts,
-            days=1,
-            latency=figures.latency_ms / 1000,
-            concurrent=figures.concurrent_requests or 1,
-        )
-    )
-    per_minute = model.run_minutes_all_stale(int(figures.minutes)) / figures.minutes
-    real = figures.refreshes_per_minute
-    print(
-        f"\nRefreshes a minute: real {real:.1f}, model {per_minute:.1f} "
-        f"(real / model = {real / per_minute if per_minute else 0:.2f})"
-    )
 
 
 def _sizes(accounts: int, per_account: int) -> None:

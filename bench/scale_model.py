@@ -9,10 +9,11 @@ pool a tick looks at, the reserve, the requests a minute and in flight).
 What is modelled: GitHub and the workers. A refresh's cost is what the fake GitHub's data model
 answers (tests/fakegithub: conditional requests with ETags, one page per 100 repositories): an
 unchanged account is all 304s (the profile, every page, a user's events, and the weekly
-conditional re-check of its starred repositories' star history); a changed one gets the profile,
-one page, the events and one star-history page back 200 (charged) and, with a token, a GraphQL
-point for languages and one for the contribution year. GitHub's primary quota resets every hour;
-its secondary limit counts every request a minute; a request takes `latency` seconds and the
+conditional re-check of its starred repositories' star history, `starred_count` of them); a
+changed one gets the profile, one page, the events and one star-history page back 200 (charged)
+and, with a token, a GraphQL point for languages and one for the contribution year. GitHub's
+primary quota resets every hour; its secondary limit counts every request a minute; a REST
+request takes `latency` seconds (GraphQL queries are counted as points, not as time) and the
 workers send `concurrent` at a time, at most the limiter's requests a minute. Jobs run in the
 order queued, people's first. The database and Celery are not simulated: the real run
 (bench/scale.py --real) measures them.
@@ -39,7 +40,10 @@ from github_stats.services.refresh_cost import (
 
 DAY = 24 * 3600
 HOUR = 3600
-STARRED_SHARE = 0.25  # of a user's repositories, those with stars (the fake GitHub's mix)
+# Of an account's repositories, the share with stars: an assumption about tracked accounts,
+# not a measurement (the fake GitHub's autocreated mix has about 0.47: bench/scale.py prints the
+# headroom at both). Each account has ceil(repositories * share) starred (`starred_count`).
+STARRED_SHARE = 0.25
 STAR_RECHECK_DAYS = 7  # services/star_history.py re-checks every starred repository weekly
 
 
@@ -60,6 +64,7 @@ class Params:
     tick_seconds: int = 60
     pool: int = 2000  # services/scheduling.MAX_ACCOUNTS_PER_TICK
     reserve_fraction: float = 0.1
+    starred_share: float = STARRED_SHARE
     seed: int = 1
 
 
@@ -70,10 +75,20 @@ class DayFigures:
     with_snapshot: int = 0
     requests: int = 0
     not_modified: int = 0
+    graphql: int = 0  # points (a query each)
     quota_per_hour: list[int] = field(default_factory=list)
     max_requests_per_minute: int = 0
     refused: int = 0  # 403/429 answers GitHub would have sent
     staleness_hours: list[float] = field(default_factory=list)  # p50, p95, max at day's end
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The simulated accounts: repositories, user (or organisation), people tracking each."""
+
+    repos: list[int]
+    is_user: list[bool]
+    trackers: list[int]
 
 
 def repository_mix(count: int, rng: random.Random) -> list[int]:
@@ -87,18 +102,31 @@ def repository_mix(count: int, rng: random.Random) -> list[int]:
     return out
 
 
+def accounts_drawn(count: int, rng: random.Random) -> Accounts:
+    """`repository_mix`, nine in ten users, most accounts on one watchlist and a few on many."""
+    repos = repository_mix(count, rng)
+    is_user = [rng.random() < 0.9 for _ in range(count)]
+    trackers = [1 if rng.random() < 0.9 else int(rng.paretovariate(1.2)) + 1 for _ in range(count)]
+    return Accounts(repos=repos, is_user=is_user, trackers=trackers)
+
+
+def starred_count(repos: int, share: float = STARRED_SHARE) -> int:
+    return math.ceil(repos * share)
+
+
 class Simulation:
-    def __init__(self, params: Params) -> None:
+    """`accounts`, when given, are the accounts simulated (the real run's, to check the model
+    on them); otherwise drawn with `accounts_drawn` from the seed."""
+
+    def __init__(self, params: Params, accounts: Accounts | None = None) -> None:
         self.p = params
         rng = random.Random(params.seed)
         self.rng = rng
         n = params.accounts
-        self.repos = repository_mix(n, rng)
-        self.is_user = [rng.random() < 0.9 for _ in range(n)]
-        # Most accounts are on one watchlist; a few on many.
-        self.trackers = [
-            1 if rng.random() < 0.9 else int(rng.paretovariate(1.2)) + 1 for _ in range(n)
-        ]
+        drawn = accounts if accounts is not None else accounts_drawn(n, rng)
+        if not len(drawn.repos) == len(drawn.is_user) == len(drawn.trackers) == n:
+            raise ValueError(f"{n} accounts in the parameters, not as many in {drawn}")
+        self.repos, self.is_user, self.trackers = drawn.repos, drawn.is_user, drawn.trackers
         # Warm: every account stored with its validators, refreshed at some time of the last day.
         self.fetched_at = [-rng.uniform(0, DAY) for _ in range(n)]
         self.change_rate: list[float | None] = [params.daily_change] * n
@@ -119,7 +147,7 @@ class Simulation:
         """requests, charged, 304s, GraphQL points of one refresh of account i."""
         pages = repository_pages(self.repos[i])
         events = 1 if self.is_user[i] or self.p.has_token else 0
-        starred = math.ceil(self.repos[i] * STARRED_SHARE)
+        starred = starred_count(self.repos[i], self.p.starred_share)
         since = max(now - self.fetched_at[i], 0.0)
         rechecks = min(starred, round(starred * since / (STAR_RECHECK_DAYS * DAY)))
         requests = 1 + pages + events + rechecks
@@ -173,14 +201,16 @@ class Simulation:
             changes = self._changes_of_day(day + 1)
         return self.days
 
-    def run_minutes_all_stale(self, minutes: int) -> int:
-        """Refreshes done in the first `minutes` when every account starts a day stale, as the
-        real run (bench/scale_real.py) starts: the model's figure to set beside it."""
+    def run_minutes_all_stale(self, minutes: int, changed: list[int] | None = None) -> DayFigures:
+        """The first `minutes` when every account starts a day stale and `changed` (by default
+        `daily_change` of them, drawn) changed on GitHub, as the real run (bench/scale_real.py)
+        starts: the model's figures to set beside it. `quota_per_hour` holds the quota spent."""
         self.fetched_at = [-float(DAY)] * self.p.accounts
         self.by_staleness = deque(range(self.p.accounts))
-        changed = self.rng.sample(
-            range(self.p.accounts), int(self.p.accounts * self.p.daily_change)
-        )
+        if changed is None:
+            changed = self.rng.sample(
+                range(self.p.accounts), int(self.p.accounts * self.p.daily_change)
+            )
         for i in changed:
             self.changed[i] = True
         figures = DayFigures(day=0)
@@ -189,7 +219,9 @@ class Simulation:
             now = minute * self.p.tick_seconds
             self._tick(now)
             self._work(now, figures, marks)
-        return figures.refreshed
+        figures.quota_per_hour = [self.quota_used]
+        figures.with_snapshot = sum(marks)
+        return figures
 
     def _changes_of_day(self, day: int) -> list[tuple[float, int]]:
         n = self.p.accounts
@@ -258,6 +290,7 @@ class Simulation:
                 figures.refused += charged
             self.quota_used += charged
             self.graphql_used += graphql
+            figures.graphql += graphql
             done_at = now + sent * p.latency / p.concurrent
             take = min(requests, capacity - sent)
             sent += take

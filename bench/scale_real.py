@@ -4,18 +4,23 @@ figures beside the simulation (bench/scale_model.py), which models GitHub and th
 
     DATABASE_URL=postgres://app:app@127.0.0.1:5433/gitpulse REDIS_URL=redis://127.0.0.1:6379/10 \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/11 \
-        .venv/bin/python bench/scale_real.py [--accounts 2000] [--minutes 10] [--latency-ms 100]
+        .venv/bin/python bench/scale_real.py [--accounts 2000] [--minutes 10] [--latency-ms 100] \
+        [--processes 2] [--change 0.05] [--seed 1] [--max-repos N]
 
 1. A database of its own next to DATABASE_URL's (<name>_scale: created afresh, migrated,
    dropped at the end); REDIS_URL's db (the cache) and CELERY_BROKER_URL's db are FLUSHED.
-2. The fake GitHub (tests/fakegithub) serves `accounts` autocreated accounts (its mix: 0 to 320
-   repositories, Pareto stars; one in ten an organisation, as scale_model.py assumes).
+2. The fake GitHub (tests/fakegithub) serves the model's accounts, made explicitly: the
+   repository counts of `repository_mix` with the seed, users and organisations as the model
+   draws them, one tracker each, and the model's share of starred repositories
+   (bench/scale_warm.py `accounts_create`); `--max-repos` caps the biggest, and says so.
 3. Warm start (bench/scale_warm.py): every account refreshed once (validators and all) and
    tracked, then made a day older; `daily_change` of them change on the fake.
 4. A worker (`celery -A config worker --pool prefork -c N`) runs the jobs; this process is the
    beat: `refresh_stale_tick()` at once and every SCHEDULER_TICK_SECONDS for `minutes`, with the
    fake's GitHub quota back at 5,000 an hour (the app's quota state is read from its headers).
-5. Figures of the window (RealFigures). Everything is stopped and dropped on error or Ctrl-C.
+5. Figures of the window (bench/scale_figures.py, with the request time measured twice), then
+   the model on the same accounts beside them (bench/scale_compare.py). Everything is stopped
+   and dropped on error or Ctrl-C.
 
 Django is set up by the first call with this bench's settings (bench/scale_settings.py), so
 real_run runs once per process.
@@ -32,7 +37,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +46,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import database_drop, database_recreate, url_with_path  # noqa: E402
+from bench.scale_compare import compare  # noqa: E402
+from bench.scale_figures import RealFigures, RequestTimes, TimedState, log_figures  # noqa: E402
+from bench.scale_model import STARRED_SHARE  # noqa: E402
 from bench.scale_stores import (  # noqa: E402
     active_ms,
     database_size,
@@ -49,7 +56,13 @@ from bench.scale_stores import (  # noqa: E402
     table_sizes,
     worker_running,
 )
-from bench.scale_warm import stale_and_changed, warm_up  # noqa: E402
+from bench.scale_warm import (  # noqa: E402
+    accounts_create,
+    model_accounts,
+    stale_and_changed,
+    starred_share_of,
+    warm_up,
+)
 
 SETTINGS = "bench.scale_settings"
 # A token of GitHub's shape; the fake accepts only this one (so validators are per token, too).
@@ -57,86 +70,11 @@ TOKEN = "ghp_bench" + "0" * 31
 COMMAND = (
     "DATABASE_URL={database} REDIS_URL={redis} CELERY_BROKER_URL={broker} "
     ".venv/bin/python bench/scale_real.py --accounts {accounts} --minutes {minutes:g} "
-    "--latency-ms {latency} --processes {processes} --change {change:g}"
+    "--latency-ms {latency} --processes {processes} --change {change:g} --seed {seed}{cap}"
 )
 # GitHub's hourly quotas with a token; the warm-up runs under a limit it cannot reach.
 QUOTA = 5000
 WARM_UP_QUOTA = 10**9
-
-
-@dataclass
-class RealFigures:
-    accounts: int
-    minutes: float
-    latency_ms: int
-    worker_processes: int
-    daily_change: float
-    concurrent_requests: int | None  # settings.GITHUB_CONCURRENT_REQUESTS
-    rest_points_per_minute: int | None
-    scheduler_request_ms: int
-    stats_ttl_hours: float
-    command: str
-    warm_up_seconds: float = 0.0
-    changed_accounts: int = 0
-    quota_at_start: str = ""
-    quota_at_end: str = ""
-    first_tick_allowance: str = ""
-    ticks: int = 0
-    queued_by_ticks: int = 0
-    left_for_later_last_tick: int = 0
-    refreshes: int = 0  # RefreshJobs that succeeded in the window
-    refreshes_per_minute: float = 0.0
-    failed_jobs: int = 0
-    failures: dict[str, int] = field(default_factory=dict)  # error_code → jobs
-    in_flight_at_end: int = 0
-    github_requests: int = 0
-    not_modified: int = 0
-    quota_spent: int = 0  # answers the fake charged to the core quota
-    graphql_requests: int = 0
-    requests_by_kind: dict[str, int] = field(default_factory=dict)  # what they asked for
-    db_ms_per_refresh: float = 0.0
-    mean_job_seconds: float = 0.0
-    bytes_per_account: float = 0.0  # pg_database_size after the warm-up / accounts
-    empty_database_bytes: int = 0  # the migrated, empty database (catalogs and all)
-    table_bytes_per_account: dict[str, float] = field(default_factory=dict)
-    accounts_per_day_per_process: float = 0.0
-
-    def __str__(self) -> str:
-        per = self.refreshes or 1
-        tables = sorted(self.table_bytes_per_account.items(), key=lambda kv: -kv[1])
-        failures = ", ".join(f"{code} {n}" for code, n in self.failures.items()) or "none"
-        return "\n".join(
-            [
-                f"$ {self.command}",
-                f"{self.accounts:,} accounts, {self.minutes:g} min, GitHub latency "
-                f"{self.latency_ms} ms, {self.worker_processes} worker processes, "
-                f"{self.daily_change:.0%} changed; GITHUB_CONCURRENT_REQUESTS "
-                f"{self.concurrent_requests}, GITHUB_REST_POINTS_PER_MINUTE "
-                f"{self.rest_points_per_minute}, SCHEDULER_REQUEST_MS "
-                f"{self.scheduler_request_ms}, STATS_TTL {self.stats_ttl_hours:g} h",
-                f"Warm-up {self.warm_up_seconds:.0f} s; {self.changed_accounts} accounts changed;"
-                f" quota at start: {self.quota_at_start}",
-                f"Ticks {self.ticks}: {self.queued_by_ticks:,} jobs queued, "
-                f"{self.left_for_later_last_tick:,} left for later by the last; the first "
-                f"could spend {self.first_tick_allowance}",
-                f"Refreshes succeeded {self.refreshes:,} = {self.refreshes_per_minute:.1f} a "
-                f"minute; failed {self.failed_jobs} ({failures}); in flight at the end "
-                f"{self.in_flight_at_end}",
-                f"GitHub requests {self.github_requests:,} ({self.not_modified:,} 304s = "
-                f"{self.not_modified / max(self.github_requests, 1):.0%}; "
-                f"{self.github_requests / per:.1f} a refresh), charged to the core quota "
-                f"{self.quota_spent:,}, GraphQL {self.graphql_requests:,}; quota at the end: "
-                f"{self.quota_at_end}",
-                "  by kind: " + ", ".join(f"{k} {n:,}" for k, n in self.requests_by_kind.items()),
-                f"Mean job {self.mean_job_seconds:.2f} s; database time "
-                f"{self.db_ms_per_refresh:.1f} ms a refresh (its fills and the ticks included)",
-                f"Stored: {self.bytes_per_account:,.0f} bytes an account (pg_database_size; "
-                f"the empty database is {self.empty_database_bytes / 2**20:.1f} MiB); tables:",
-                *(f"  {name:<38} {size:>10,.0f} B/account" for name, size in tables),
-                f"Extrapolated: {self.accounts_per_day_per_process:,.0f} accounts refreshed a "
-                "day per worker process",
-            ]
-        )
 
 
 def real_run(
@@ -146,6 +84,8 @@ def real_run(
     latency_ms: int = 100,
     worker_processes: int = 2,
     daily_change: float = 0.05,
+    seed: int = 1,
+    max_repos: int | None = None,
 ) -> RealFigures:
     database_url = os.environ.get("DATABASE_URL", "")
     redis_url = os.environ.get("REDIS_URL", "")
@@ -155,16 +95,19 @@ def real_run(
     command = COMMAND.format(
         database=database_url, redis=redis_url, broker=broker_url, accounts=accounts,
         minutes=minutes, latency=latency_ms, processes=worker_processes, change=daily_change,
+        seed=seed, cap=f" --max-repos {max_repos}" if max_repos is not None else "",
     )  # fmt: skip
     name = f"{urlsplit(database_url).path.lstrip('/') or 'postgres'}_scale"
-    from tests.fakegithub import FakeGitHub, FakeState
+    mix, capped = model_accounts(accounts, seed=seed, max_repos=max_repos)
+    from tests.fakegithub import FakeGitHub
 
     with contextlib.ExitStack() as stack:
         bench_url = database_recreate(database_url, name)
         stack.callback(_drop, database_url, name)
         stack.callback(redis_flush, redis_url, broker_url)
-        github = FakeGitHub(FakeState(seed="scale", autocreate=True))
+        github = FakeGitHub(TimedState(seed="scale", autocreate=False))
         github.state.valid_tokens = {TOKEN}
+        logins = accounts_create(github.state, mix, starred_share=STARRED_SHARE, seed=seed)
         stack.enter_context(github)
         env = _environment(bench_url, redis_url, broker_url, github.url)
         os.environ.update(env)
@@ -182,18 +125,24 @@ def real_run(
             scheduler_request_ms=settings.SCHEDULER_REQUEST_MS,
             stats_ttl_hours=settings.STATS_TTL / 3600,
             command=command,
+            seed=seed,
+            starred_share=STARRED_SHARE,
+            starred_share_seen=starred_share_of(github.state, logins),
+            max_repos=max_repos,
+            capped=capped,
+            mix=mix,
         )
         redis_flush(redis_url, broker_url)
         admin_url = url_with_path(database_url, "/postgres")
         figures.empty_database_bytes = database_size(admin_url, name)
         started = time.perf_counter()
-        logins = warm_up(github, accounts, token=TOKEN, quota=WARM_UP_QUOTA)
+        warm_up(github, logins, token=TOKEN, quota=WARM_UP_QUOTA)
         figures.warm_up_seconds = time.perf_counter() - started
         figures.bytes_per_account = database_size(admin_url, name) / accounts
         figures.table_bytes_per_account = {
             table: size / accounts for table, size in table_sizes().items()
         }
-        figures.changed_accounts = stale_and_changed(github, logins, daily_change)
+        figures.changed = stale_and_changed(github, logins, daily_change)
         # The warm-up's quota states, limiter buckets and locks are not the run's.
         redis_flush(redis_url, broker_url)
         worker = stack.enter_context(worker_running(env, worker_processes))
@@ -274,9 +223,11 @@ def _window(
     tick_seconds = float(settings.SCHEDULER_TICK_SECONDS)
     seconds = figures.minutes * 60
     active_before = active_ms(admin_url, name)
+    times = RequestTimes(TOKEN)
     start, began = timezone.now(), time.monotonic()
     for index in range(math.ceil(seconds / tick_seconds)):
         _sleep_until(began + index * tick_seconds, worker)
+        times.sample(github.state.total)
         tick = refresh_stale_tick()
         figures.ticks += tick.ran
         figures.queued_by_ticks += len(tick.queued) + len(tick.requeued)
@@ -294,7 +245,9 @@ def _window(
         )
     _sleep_until(began + seconds, worker)
     end = timezone.now()
-    log = list(github.state.log)
+    times.sample(github.state.total)
+    log_figures(figures, github.state)
+    figures.request_seconds_app = times.mean()
     # Includes the scheduler's ticks, run in this process against the same database, and the
     # fills the refreshes set off; pg_stat_database sees every backend of the bench database.
     spent_ms = active_ms(admin_url, name) - active_before
@@ -310,31 +263,8 @@ def _window(
     mean = done.aggregate(mean=Avg(F("finished_at") - F("started_at")))["mean"]
     figures.mean_job_seconds = mean.total_seconds() if mean else 0.0
     figures.db_ms_per_refresh = spent_ms / max(figures.refreshes, 1)
-    figures.github_requests = len(log)
-    figures.not_modified = sum(1 for entry in log if entry.status == 304)
-    figures.quota_spent = sum(1 for e in log if e.counted and e.path != "/graphql")
     core, graphql = github.state.budget("core"), github.state.budget("graphql")
     figures.quota_at_end = f"core {core.remaining}/{core.limit}, graphql {graphql.remaining}"
-    figures.graphql_requests = sum(1 for entry in log if entry.path == "/graphql")
-    figures.requests_by_kind = dict(Counter(_kind(entry.path) for entry in log).most_common())
-    figures.accounts_per_day_per_process = (
-        figures.refreshes_per_minute * 1440 / figures.worker_processes
-    )
-
-
-def _kind(path: str) -> str:
-    """What a request to the fake asked for, to set beside the cost model's parts."""
-    for suffix, kind in (
-        ("/stargazers/history", "star history"),
-        ("/events/public", "events"),
-        ("/events", "events"),  # an organisation's
-        ("/repos", "repository pages"),
-        ("/languages", "languages"),
-        ("/graphql", "GraphQL"),
-    ):
-        if path.endswith(suffix):
-            return kind
-    return "account" if path.count("/") == 2 else path
 
 
 def progress(message: str) -> None:
@@ -355,6 +285,8 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--processes", type=int, default=2, help="worker processes (-c)")
     parser.add_argument("--change", type=float, default=0.05, help="share changed on GitHub")
+    parser.add_argument("--seed", type=int, default=1, help="the model's seed for the accounts")
+    parser.add_argument("--max-repos", type=int, help="cap an account's repositories")
     args = parser.parse_args()
 
     def stop(signum: int, frame: object) -> None:
@@ -368,11 +300,14 @@ def main() -> int:
             latency_ms=args.latency_ms,
             worker_processes=args.processes,
             daily_change=args.change,
+            seed=args.seed,
+            max_repos=args.max_repos,
         )
     except KeyboardInterrupt:
         print("Interrupted: the worker is stopped and the bench database dropped.", file=sys.stderr)
         return 130
     print(figures)
+    compare(figures)
     return 0
 
 

@@ -1,6 +1,11 @@
-"""The warm start of bench/scale_real.py: `accounts` accounts of the fake GitHub stored as a day
-of the scheduler's work leaves them, then `daily_change` of them changed on the fake.
+"""The warm start of bench/scale_real.py: the model's accounts (bench/scale_model.py) created on
+the fake GitHub, stored as a day of the scheduler's work leaves them, then `daily_change` of
+them changed on the fake.
 
+- `accounts_create`: each account of `Accounts` added to the fake explicitly (a user, or an
+  organisation whose login ends in "-org"), with the model's repository count; then stars
+  zeroed or given so that exactly `starred_count` of its repositories have stars (seeded, the
+  fake's own generator untouched: only which repositories keep their stars is chosen here).
 - Each account is refreshed once through its RefreshJob (refresh_run_now: validators and all)
   and its activity filled to the end, inline, without latency or request limiter; one person
   tracks them all. The follow-up fills are switched off as tasks meanwhile (nothing queued).
@@ -18,18 +23,59 @@ import contextlib
 import random
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from bench.scale_model import Accounts, accounts_drawn, starred_count
+
 # Activity fills of one account, until nothing is left for later.
 FILL_ROUNDS = 20
-# The fake autocreates an organisation for a login ending in "-org": one in ten, as
-# scale_model.py assumes.
-ORG_EVERY = 10
 
 
-def login_of(index: int) -> str:
-    return f"scale-{index:05d}" + ("-org" if index % ORG_EVERY == ORG_EVERY - 1 else "")
+def login_of(index: int, *, is_user: bool) -> str:
+    return f"scale-{index:05d}" + ("" if is_user else "-org")
+
+
+def model_accounts(count: int, *, seed: int, max_repos: int | None) -> tuple[Accounts, int]:
+    """The model's accounts for the run (bench/scale_model.py `accounts_drawn` with the seed,
+    as its own simulation draws them), each tracked once, as the run tracks them; repositories
+    capped at `max_repos`, and how many accounts the cap cut."""
+    drawn = accounts_drawn(count, random.Random(seed))
+    cap = max_repos if max_repos is not None else max(drawn.repos, default=0)
+    repos = [min(n, cap) for n in drawn.repos]
+    capped = sum(1 for n in drawn.repos if n > cap)
+    return replace(drawn, repos=repos, trackers=[1] * count), capped
+
+
+def accounts_create(
+    state: Any, accounts: Accounts, *, starred_share: float, seed: int
+) -> list[str]:
+    """The accounts on the fake GitHub, their logins in order; `starred_count` repositories of
+    each with stars: those the fake gave stars first (in a seeded order), then, if too few,
+    others with one star; every other repository's stars zeroed. Before any star history is
+    generated, so the fake's histories follow the counts."""
+    logins = []
+    for index, (repos, is_user) in enumerate(zip(accounts.repos, accounts.is_user, strict=True)):
+        login = login_of(index, is_user=is_user)
+        add = state.add_user if is_user else state.add_org
+        account = add(login, repos=repos)
+        rng = random.Random(f"scale:{seed}:stars:{login}")
+        names = sorted(account.repos)
+        rng.shuffle(names)
+        names.sort(key=lambda name: account.repos[name].stars == 0)  # stable: starred first
+        wanted = starred_count(len(names), starred_share)
+        for position, name in enumerate(names):
+            repo = account.repos[name]
+            repo.stars = max(repo.stars, 1) if position < wanted else 0
+            repo.unattributed = min(repo.unattributed, repo.stars)
+        logins.append(login)
+    return logins
+
+
+def starred_share_of(state: Any, logins: list[str]) -> float:
+    repos = [repo for login in logins for repo in state.account(login).repos.values()]
+    return sum(1 for repo in repos if repo.stars) / max(len(repos), 1)
 
 
 @contextlib.contextmanager
@@ -40,9 +86,9 @@ def _settings(**values: Any) -> Iterator[None]:
         yield
 
 
-def warm_up(github: Any, accounts: int, *, token: str, quota: int) -> list[str]:
-    """The accounts' logins, every one stored and tracked. The fake's quota is `quota` during
-    the warm-up (not GitHub's: the warm-up is not what is measured)."""
+def warm_up(github: Any, logins: list[str], *, token: str, quota: int) -> None:
+    """Every account of `logins` stored and tracked. The fake's quota is `quota` during the
+    warm-up (not GitHub's: the warm-up is not what is measured)."""
     from accounts.models import User
     from github_stats.github.client import GitHubClient
     from github_stats.models import Tracking
@@ -51,7 +97,6 @@ def warm_up(github: Any, accounts: int, *, token: str, quota: int) -> list[str]:
 
     for resource in ("core", "graphql"):
         github.state.set_quota(resource=resource, limit=quota)
-    logins = [login_of(index) for index in range(accounts)]
     stored = []
     with _settings(
         STAR_HISTORY_FETCH=False,
@@ -74,10 +119,9 @@ def warm_up(github: Any, accounts: int, *, token: str, quota: int) -> list[str]:
             stored.append(account)
             github.state.reset_counters()  # the warm-up's log is not kept
             if len(stored) % 100 == 0:
-                print(f"warm-up: {len(stored)} of {accounts} accounts", file=sys.stderr, flush=True)
+                print(f"warm-up: {len(stored)} of {len(logins)}", file=sys.stderr, flush=True)
     user = User.objects.create_user(email="scale-bench@example.com")
     Tracking.objects.bulk_create(Tracking(user=user, account=account) for account in stored)
-    return logins
 
 
 def _star_history_store(github: Any, account: Any, *, token: str) -> None:
@@ -113,19 +157,21 @@ def _star_history_store(github: Any, account: Any, *, token: str) -> None:
     account_star_history_sum(account=account, now=now)
 
 
-def stale_and_changed(github: Any, logins: list[str], daily_change: float) -> int:
+def stale_and_changed(github: Any, logins: list[str], daily_change: float) -> list[int]:
     """Every account a day older, and `daily_change` of them changed on the fake GitHub (a
-    follower and a star each); how many changed."""
+    follower each, and a star on one of its starred repositories, as the model's change is);
+    the indexes of those changed."""
     _a_day_older(daily_change)
     rng = random.Random(f"scale:{len(logins)}:{daily_change}")
-    changed = rng.sample(logins, round(len(logins) * daily_change))
-    for login in changed:
+    changed = sorted(rng.sample(range(len(logins)), round(len(logins) * daily_change)))
+    for index in changed:
+        login = logins[index]
         account = github.state.account(login)
         github.state.update_account(login, followers=account.followers + 1)
-        if account.repos:
-            repo = account.repos[rng.choice(sorted(account.repos))]
-            github.state.bump_stars(login, repo.name)
-    return len(changed)
+        starred = sorted(name for name, repo in account.repos.items() if repo.stars)
+        if starred:
+            github.state.bump_stars(login, account.repos[rng.choice(starred)].name)
+    return changed
 
 
 def _a_day_older(daily_change: float) -> None:
