@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from github_stats.models import GitHubAccount, Repository, today_utc
+from github_stats.models import GitHubAccount, today_utc
 from github_stats.selectors.dashboard import (
     DEFAULT_HISTORY_DAYS,
     FIGURE_DAYS,
@@ -30,6 +30,7 @@ from github_stats.selectors.dashboard import (
     History,
     account_dashboard,
 )
+from github_stats.selectors.repository_dates import RepositoryDates, account_repository_dates
 from github_stats.selectors.star_history import (
     PENDING_FOR,
     AccountStarSeries,
@@ -126,8 +127,9 @@ def account_dashboard_page(
     *, account: GitHubAccount, days: int | None, now: datetime | None = None
 ) -> DashboardPage:
     """Everything /u/<login> shows beside the table. 3 queries: the snapshots (figures,
-    followers), the summed star history (one row), the repositories' creation dates (one
-    column of every repository, ordered: ~2,500 short rows for the largest accounts)."""
+    followers), the summed star history (one row), the repositories' dates
+    (selectors/repository_dates.py); the last two none when an organisation's activity panel
+    has read them from this account row already."""
     now = now or timezone.now()
     today = today_utc(now)
     dashboard = account_dashboard(account=account, history_days=days, now=now)
@@ -135,12 +137,8 @@ def account_dashboard_page(
     # Daily, and back far enough for the figures' 30-day change too.
     reach = None if days is None else today - timedelta(days=max(days, FIGURE_DAYS))
     summed = account_star_history(account=account, interval="day", start=reach, now=now)
-    created = list(
-        Repository.objects.filter(owner=account)
-        .order_by("created_at")
-        .values_list("created_at", "stars")
-    )
-    starred = sum(1 for _, stars in created if stars > 0)
+    repositories = account_repository_dates(account=account)
+    starred = sum(1 for repository in repositories if repository.stars > 0)
     first = None if days is None else today - timedelta(days=days)
     followers = _since([(p.date, p.followers) for p in dashboard.history.points], first)
     missing = dashboard.history.missing_days  # of the range already
@@ -150,8 +148,8 @@ def account_dashboard_page(
             account, summed, dashboard.history, starred=starred, first=first, now=now
         ),
         followers=_coarse(followers),
-        repositories=_coarse(_repositories_over_time(created, first=first, today=today)),
-        repositories_dated=sum(1 for created_at, _ in created if created_at is not None),
+        repositories=_coarse(_repositories_over_time(repositories, first=first, today=today)),
+        repositories_dated=sum(1 for r in repositories if r.created_at is not None),
         gaps=HistoryGaps(
             days=missing,
             named=days is not None and days <= GAPS_NAMED_UP_TO_DAYS,
@@ -240,11 +238,11 @@ def _stars_pending(account: GitHubAccount, summed: AccountStarSeries, *, now: da
 
 
 def _repositories_over_time(
-    created: list[tuple[datetime | None, int]], *, first: date | None, today: date
+    repositories: list[RepositoryDates], *, first: date | None, today: date
 ) -> Points:
     """How many of the stored repositories existed at the end of each day, from `first` (None:
     the first one's creation) to today; nothing when none has a creation date."""
-    days = [created_at.date() for created_at, _ in created if created_at is not None]
+    days = [r.created_at.date() for r in repositories if r.created_at is not None]
     if not days:
         return []
     start = days[0] if first is None else first

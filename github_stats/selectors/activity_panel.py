@@ -76,8 +76,9 @@ class ActivityPanel:
 def account_activity_panel(
     *, account: GitHubAccount, year: int | None, now: datetime | None = None
 ) -> ActivityPanel:
-    """A user: 2 queries (the stored years, the activity bookkeeping). An organisation: 2 (its
-    repositories' dates, its summed star history)."""
+    """A user: 2 queries (the stored years, the activity bookkeeping). An organisation: 3 (its
+    repositories' dates and its summed star history, which the dashboard's history shares
+    when it reads the same account row, and its public events)."""
     now = now or timezone.now()
     if account.kind == AccountKind.ORG:
         return ActivityPanel(

@@ -2,7 +2,9 @@
 contribution calendar for organisations, and summing their members' is not what their users
 want. Repositories pushed to in the last 7, 30 and 90 days (pushed_at), new repositories a
 month (created_at, of the repositories that still exist) and stars gained a week (the
-repositories' summed star history). Two queries."""
+repositories' summed star history). Three queries: the repositories' dates and the summed
+star history, which the dashboard's history reads from the same account row (none when it
+has), and the public events."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from typing import Annotated
 from django.utils import timezone
 from pydantic import Field
 
-from github_stats.models import AccountActivity, GitHubAccount, Repository, today_utc
+from github_stats.models import AccountActivity, GitHubAccount, today_utc
 from github_stats.selectors.recent_activity import RecentActivity, recent_activity_of
+from github_stats.selectors.repository_dates import account_repository_dates
 from github_stats.selectors.star_history import StarPoint, account_star_history
 
 ACTIVE_WINDOWS = (7, 30, 90)
@@ -57,19 +60,20 @@ def organisation_activity(
     *, account: GitHubAccount, now: datetime | None = None
 ) -> OrganisationActivity:
     now = now or timezone.now()
-    rows = list(Repository.objects.for_account(account).values_list("pushed_at", "created_at"))
+    rows = account_repository_dates(account=account)
     active = [
         ActiveCount(
-            days, sum(1 for pushed, _ in rows if pushed and pushed >= now - timedelta(days=days))
+            days,
+            sum(1 for r in rows if r.pushed_at and r.pushed_at >= now - timedelta(days=days)),
         )
         for days in ACTIVE_WINDOWS
     ]
     today = today_utc(now)
     first_month = _months_back(today.replace(day=1), MONTHS_SHOWN - 1)
     by_month: dict[date, int] = {}
-    for _, created in rows:
-        if created is not None:
-            month = created.date().replace(day=1)
+    for row in rows:
+        if row.created_at is not None:
+            month = row.created_at.date().replace(day=1)
             if month >= first_month:
                 by_month[month] = by_month.get(month, 0) + 1
     months = [_months_back(today.replace(day=1), back) for back in range(MONTHS_SHOWN - 1, -1, -1)]

@@ -148,9 +148,10 @@ def account_star_history(
     now: datetime | None = None,
 ) -> AccountStarSeries:
     """The sum over the account's repositories whose whole history we have, with its coverage.
-    One query."""
+    One query, the first time for this account row: an organisation's dashboard reads it twice
+    (its history and its activity panel's weeks)."""
     now = now or timezone.now()
-    summed = AccountStarHistory.objects.filter(pk=account.pk).first()
+    summed = _summed_of(account)
     if summed is None:
         coverage = StarCoverage(0, _starred_guess(account), 0, account.total_stars)
         series = _series(
@@ -187,6 +188,15 @@ def account_star_history(
         fetched_at=summed.updated_at,
     )
     return AccountStarSeries(series=series, coverage=coverage)
+
+
+def _summed_of(account: GitHubAccount) -> AccountStarHistory | None:
+    """Through the account's one-to-one accessor: Django keeps the row it read (or that there
+    is none) on the account row until that is read again or refreshed from the database."""
+    try:
+        return account.star_history
+    except AccountStarHistory.DoesNotExist:
+        return None
 
 
 def _starred_guess(account: GitHubAccount) -> int:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from github_stats.exceptions import AccountHidden, NotFound
-from github_stats.models import today_utc
+from github_stats.models import GitHubAccount, new_cache_version, today_utc
 from github_stats.selectors.accounts import (
     account_find,
     account_get_visible,
@@ -23,6 +23,7 @@ from github_stats.selectors.repositories import (
     account_top_repositories,
     repository_detail,
 )
+from github_stats.selectors.repository_dates import account_repository_dates
 from github_stats.selectors.watchlist import watchlist_rows, watchlist_sorted, watchlist_trends
 from github_stats.ui.languages import LanguageShare
 from tests.pages.factories import (
@@ -278,3 +279,19 @@ def test_repository_find_and_detail():
 def test_refresh_job_get_tolerates_garbage():
     assert refresh_job_get(job_id="not-a-uuid") is None
     assert refresh_job_get(job_id="00000000-0000-0000-0000-000000000000") is None
+
+
+def test_repository_dates_are_read_once_per_account_row_and_again_after_a_refresh(
+    django_assert_num_queries,
+):
+    account = GitHubAccountFactory()
+    RepositoryFactory(owner=account, name="old")
+    with django_assert_num_queries(1):
+        assert len(account_repository_dates(account=account)) == 1
+        assert len(account_repository_dates(account=account)) == 1
+    RepositoryFactory(owner=account, name="new")
+    # A refresh gives the account a new version: the row read again after it reads them again.
+    GitHubAccount.objects.filter(pk=account.pk).update(cache_version=new_cache_version())
+    account.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert len(account_repository_dates(account=account)) == 2
