@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -31,6 +33,9 @@ SOFT_TIME_LIMIT = settings.REFRESH_SOFT_TIME_LIMIT
 TIME_LIMIT = settings.REFRESH_TIME_LIMIT
 TRANSIENT_MAX_RETRIES = 4
 REQUEUE_MAX_COUNTDOWN = settings.REFRESH_MAX_COUNTDOWN
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def transient_countdown(retries: int) -> float:
@@ -96,23 +101,26 @@ def snapshots_thin_daily() -> int:
     return snapshots_thin()
 
 
-@shared_task(
-    name=STAR_HISTORY_TASK,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
+def _fill_task(name: str) -> Callable[[Callable[Concatenate[Task[_P, _R], _P], _R]], Task[_P, _R]]:
+    """A fill after a refresh: bound (it re-queues itself), and run, redelivered and limited
+    as a refresh is."""
+    return shared_task(
+        name=name,
+        bind=True,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        soft_time_limit=SOFT_TIME_LIMIT,
+        time_limit=TIME_LIMIT,
+    )
+
+
+@_fill_task(STAR_HISTORY_TASK)
 def star_history_fill_account(
     self: Task, account_id: int, requested_by_id: int | None = None
 ) -> dict[str, object]:
     """Fill in one account's star history after its refresh. Idempotent: a second run finds
     nothing left to fetch, or 304s."""
-    result = star_history_fill(
-        account_id=account_id, client=GitHubClient(may_sleep=True), requested_by_id=requested_by_id
-    )
-    _again_after(self, result.rate_limited_until, account_id, requested_by_id)
+    result = _fill_and_go_on(self, star_history_fill, account_id, requested_by_id)
     return {
         "ran": result.ran,
         "requests": result.requests,
@@ -122,23 +130,13 @@ def star_history_fill_account(
     }
 
 
-@shared_task(
-    name=ACTIVITY_TASK,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
+@_fill_task(ACTIVITY_TASK)
 def activity_fill_account(
     self: Task, account_id: int, requested_by_id: int | None = None
 ) -> dict[str, object]:
     """Fill in one user's contribution calendar after their refresh. Idempotent: a second run
     finds the public events unchanged (a free 304) and fetches nothing."""
-    result = activity_fill(
-        account_id=account_id, client=GitHubClient(may_sleep=True), requested_by_id=requested_by_id
-    )
-    _again_after(self, result.rate_limited_until, account_id, requested_by_id)
+    result = _fill_and_go_on(self, activity_fill, account_id, requested_by_id)
     return {
         "ran": result.ran,
         "years": result.years_fetched,
@@ -147,13 +145,30 @@ def activity_fill_account(
     }
 
 
-def _again_after(
-    task: Task, until: datetime | None, account_id: int, requested_by_id: int | None
-) -> None:
-    """A fill a rate limit stopped goes on after the reset; past the longest countdown the
-    broker allows (or inline), the account's next refresh asks again."""
+class _FillResult(Protocol):
+    @property
+    def rate_limited_until(self) -> datetime | None: ...
+
+
+_Result = TypeVar("_Result", bound=_FillResult)
+
+
+def _fill_and_go_on(
+    task: Task,
+    fill: Callable[..., _Result],
+    account_id: int,
+    requested_by_id: int | None,
+) -> _Result:
+    """Run the fill with a client that may wait out short limits. A fill a rate limit stopped
+    goes on after the reset; past the longest countdown the broker allows (or inline), the
+    account's next refresh asks again."""
+    result = fill(
+        account_id=account_id, client=GitHubClient(may_sleep=True), requested_by_id=requested_by_id
+    )
+    until = result.rate_limited_until
     if until is None or task.request.is_eager:
-        return
+        return result
     countdown = max((until - datetime.now(tz=UTC)).total_seconds(), 0) + 1
     if countdown <= REQUEUE_MAX_COUNTDOWN:
         task.apply_async(args=(account_id, requested_by_id), countdown=countdown)
+    return result

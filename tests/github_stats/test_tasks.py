@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from celery import Task
 from celery.exceptions import Retry
 from django.core.cache import cache
 from django.utils import timezone
 from kombu.simple import SimpleQueue
 
 from config.celery import app as celery_app
-from github_stats.models import JobStatus, RefreshJob, Repository
+from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository
 from github_stats.services.jobs import refresh_request
 from github_stats.services.scheduling import LOCK_KEY, refresh_stale_tick
-from github_stats.tasks import REQUEUE_MAX_COUNTDOWN, TIME_LIMIT, refresh_account, refresh_stale
+from github_stats.tasks import (
+    REQUEUE_MAX_COUNTDOWN,
+    TIME_LIMIT,
+    activity_fill_account,
+    refresh_account,
+    refresh_stale,
+    star_history_fill_account,
+)
+from tests.github_stats.conftest import TOKEN
 from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
 from tests.github_stats.quota import quota_seen
 
@@ -170,6 +180,67 @@ def test_refresh_request_publishes_one_message_after_commit(
     (message,) = broker_messages()
     assert message["argsrepr"] == repr((str(job.pk),))
     assert fake_github.state.total == 0
+
+
+# --- The fills after a refresh --------------------------------------------------------------
+
+
+@pytest.fixture
+def starred(fake_github, refresh, settings):
+    """An account with stars, refreshed without its star-history fill."""
+    settings.STAR_HISTORY_FETCH = False
+    fake_github.state.add_user("octo", repos=0)
+    fake_github.state.add_repo("octo", "big", stars=900)
+    return refresh("octo")
+
+
+@pytest.fixture
+def calendar_user(fake_github, refresh, settings):
+    """A user refreshed, and a token to fetch their contribution calendar with."""
+    fake_github.state.add_user("coder", repos=2)
+    account = refresh("coder")
+    settings.GITHUB_TOKEN = TOKEN
+    return account
+
+
+@dataclass
+class Fill:
+    task: Task
+    account: GitHubAccount
+    broker_messages: Callable[[], list[dict[str, Any]]]
+
+
+@pytest.fixture(
+    params=[(star_history_fill_account, "starred"), (activity_fill_account, "calendar_user")],
+    ids=["star_history", "activity"],
+)
+def fill(request) -> Fill:
+    """Each fill task with an account it has something to fetch for, and the broker."""
+    task, account = request.param
+    account = request.getfixturevalue(account)  # refreshed inline, before the broker is used
+    return Fill(task, account, request.getfixturevalue("broker_messages"))
+
+
+def test_a_fill_stopped_by_a_rate_limit_requeues_itself_for_the_reset(fill, fake_github):
+    reset_in = REQUEUE_MAX_COUNTDOWN - 60  # the broker holds it
+    fake_github.state.set_quota(remaining=0, reset_in=reset_in)
+
+    assert fill.task.run(fill.account.pk, None)["ran"] is True
+
+    (message,) = fill.broker_messages()
+    assert message["task"] == fill.task.name
+    assert message["argsrepr"] == repr((fill.account.pk, None))
+    eta = dt.datetime.fromisoformat(message["eta"])
+    assert abs((eta - timezone.now()).total_seconds() - reset_in) < 5
+
+
+def test_a_fill_stopped_past_the_visibility_timeout_waits_for_the_next_refresh(fill, fake_github):
+    fake_github.state.set_quota(remaining=0, reset_in=REQUEUE_MAX_COUNTDOWN + 600)
+
+    fill.task.run(fill.account.pk, None)
+
+    assert fake_github.state.total > 0  # it asked, and learnt the quota is spent
+    assert fill.broker_messages() == []
 
 
 # --- The scheduler ---------------------------------------------------------------------------
