@@ -123,8 +123,9 @@ if REDIS_URL:
                 # A Redis outage degrades (cache misses, pages from the database), never a 500.
                 "IGNORE_EXCEPTIONS": True,
                 # Cached pages are tens of kilobytes of HTML; Redis (also the broker, so never
-                # evicting) holds them in about a sixth of that. Small values stay as they are.
-                "COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor",
+                # evicting) holds them in about a sixth of that. Small values, and bodies kept
+                # gzipped already, stay as they are (config/cache_compressor.py).
+                "COMPRESSOR": "config.cache_compressor.ZlibUnlessIncompressible",
             },
         },
     }
