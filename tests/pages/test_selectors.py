@@ -45,6 +45,31 @@ def test_account_find_is_case_insensitive():
         account_get_visible(login="someone-else")
 
 
+def test_account_find_binds_each_call_its_own_values(django_assert_num_queries):
+    """Its SQL is compiled once per process and reused: every call still finds its own account,
+    by login or id, and answers for its own person."""
+    from tests.factories import UserFactory
+
+    first, second = GitHubAccountFactory(login="first-one"), GitHubAccountFactory(login="Second")
+    alice, bob = UserFactory(), UserFactory()
+    TrackingFactory(user=alice, account=first)
+    TrackingFactory(user=bob, account=first)
+    TrackingFactory(user=bob, account=second)
+    for user, account, tracked in (
+        (alice, first, True),
+        (alice, second, False),
+        (bob, second, True),
+        (bob, first, True),
+    ):
+        with django_assert_num_queries(1):
+            found = account_find(login=account.login.upper(), tracked_by=user, with_watchlist=True)
+        assert (found, bool(found.is_tracked), bool(found.on_watchlist)) == (account, tracked, True)
+        assert found.get_deferred_fields() == {"repo_page_validators"}
+    assert account_find(account_id=second.pk) == second
+    assert account_find(account_id=first.pk, with_watchlist=True).on_watchlist
+    assert not account_find(login="first-one", tracked_by=UserFactory()).is_tracked
+
+
 def test_hidden_account_is_not_available():
     GitHubAccountFactory(login="hidden-one", hidden=True)
     with pytest.raises(AccountHidden):
