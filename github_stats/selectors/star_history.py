@@ -175,7 +175,7 @@ def account_star_history(
         stars_total=account.total_stars,
     )
     series = _series(
-        weeks_daily(summed.weeks or []),
+        _summed_days(summed),
         stars=summed.stars_covered,
         attributed=summed.attributed,
         interval=interval,
@@ -197,6 +197,20 @@ def _summed_of(account: GitHubAccount) -> AccountStarHistory | None:
         return account.star_history
     except AccountStarHistory.DoesNotExist:
         return None
+
+
+def _summed_days(summed: AccountStarHistory) -> dict[date, int]:
+    """The summed weeks by day, worked out once per row read: an organisation's dashboard asks
+    twice (its history by day, its activity panel by week), and the summed life of 500
+    repositories is thousands of days. Kept beside the weeks it came from, so weeks written
+    onto the row since are never answered with the old days. Callers only read it."""
+    weeks = summed.weeks or []
+    memo = summed.__dict__.get("_days_of_weeks")
+    if memo is not None and memo[0] is weeks:
+        return memo[1]
+    days = weeks_daily(weeks)
+    summed.__dict__["_days_of_weeks"] = (weeks, days)
+    return days
 
 
 def _starred_guess(account: GitHubAccount) -> int:
