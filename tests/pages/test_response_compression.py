@@ -1,5 +1,5 @@
 """Cached bodies are kept gzipped and sent so to a client that accepts gzip
-(github_stats/caching.py): a browser gets a sixth of the bytes and the server decompresses
+(github_stats/caching.py): a browser gets a fifth of the bytes and the server decompresses
 nothing; any other client gets the same page, decompressed. (Cards are kept as they are:
 tests/cards/test_card_http.py.)"""
 
@@ -57,3 +57,20 @@ def test_a_gzipped_page_carries_padding_against_breach(client_logged_in, account
     body = client_logged_in.get(PAGE, HTTP_ACCEPT_ENCODING=BROWSER).content
     assert body[:2] == b"\x1f\x8b"
     assert body[3] & GZIP_FNAME
+
+
+def test_the_padding_is_drawn_once_per_entry_and_differs_between_entries(client_logged_in, account):
+    def padding(body: bytes) -> int:
+        assert body[3] & GZIP_FNAME
+        return body.index(b"\x00", 10) - 10  # the file name, after the 10-byte header
+
+    lengths = set()
+    for days in ("30", "90", "365", "all"):
+        for sort in ("stars", "name", "updated"):
+            url = f"{PAGE}?days={days}&sort={sort}"
+            first = client_logged_in.get(url, HTTP_ACCEPT_ENCODING=BROWSER).content
+            again = client_logged_in.get(url, HTTP_ACCEPT_ENCODING=BROWSER).content
+            assert again == first  # asking again cannot average the padding away
+            lengths.add(padding(first))
+    # Twelve entries, each padded with 0-99 bytes: all alike only if the padding were fixed.
+    assert len(lengths) > 1
