@@ -17,8 +17,8 @@ from datetime import date
 from github_stats.ui.contrast import outline_classes
 from github_stats.ui.formatting import compact_number
 from github_stats.ui.languages import LANGUAGE_COLORS, OTHER_LABEL, LanguageShare
+from github_stats.ui.line_paths import area_path, line_pieces, piece_path
 from github_stats.ui.line_paths import coordinate as _fmt
-from github_stats.ui.line_paths import line_pieces, piece_path
 
 PALETTE_SIZE = 8
 EMPTY_HISTORY = "No history yet: a point is added every day the account is refreshed."
@@ -274,14 +274,10 @@ def _lines(
         pieces = [
             [(x_of(d), y_of(v)) for d, v in piece] for piece in line_pieces(one.points, one.missing)
         ]
-        path = " ".join(piece_path(piece) for piece in pieces)
+        path = "".join(piece_path(piece) for piece in pieces)
         area = ""
         if len(series) == 1 and len(one.points) > 1:
-            area = " ".join(
-                f"{piece_path(piece)} L{_fmt(piece[-1][0])},{base} L{_fmt(piece[0][0])},{base} Z"
-                for piece in pieces
-                if len(piece) > 1
-            )
+            area = "".join(area_path(piece, base=base) for piece in pieces if len(piece) > 1)
         coords = pieces[-1]
         last_day_of_series, last_value = one.points[-1]
         lines.append(

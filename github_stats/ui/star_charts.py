@@ -21,6 +21,7 @@ from github_stats.ui.charts import (
     value_scale,
 )
 from github_stats.ui.formatting import compact_number
+from github_stats.ui.line_paths import area_path, bar_path, piece_path
 
 BIGGEST = 3
 # A cumulative line that grows this many times within the range reads better on a log axis:
@@ -101,7 +102,8 @@ class StarChart:
     bar_ticks: list[Tick]  # stars gained per bucket, on the right
     x_ticks: list[Tick]
     buckets: list[BucketMark]
-    # Every bar in one path: ten years are 520 bars, and a page carries them all.
+    # Every bar in one path (ui/line_paths.bar_path): ten years are 520 bars, and a page
+    # carries them all.
     bars: str
     hovers: list[Hover]
     line: str
@@ -199,9 +201,10 @@ def star_chart(
         return bar_room * gained / bar_ceiling
 
     bar_width = min(max(band * 0.8, 0.6), 24)
-    buckets = []
+    buckets, bars = [], []
     for point in points:
         x, h = x_of(point.date), bar_height(point.gained)
+        bars.append((x - bar_width / 2, h))
         buckets.append(
             BucketMark(
                 bar_x=fmt(x - bar_width / 2),
@@ -215,17 +218,12 @@ def star_chart(
                 title=_bucket_title(point, interval),
             )
         )
-    line = " ".join(
-        f"{'M' if i == 0 else 'L'}{b.point_x},{b.point_y}" for i, b in enumerate(buckets)
-    )
-    bars = "".join(
-        f"M{b.bar_x},{fmt(base)}v-{b.bar_height}h{b.bar_width}v{b.bar_height}z"
-        for b in buckets
-        if b.bar_height != "0"
-    )
-    area = ""
+    line_points = [(x_of(point.date), y_of(point.total)) for point in points]
+    line, area = piece_path(line_points), ""
     if len(buckets) > 1:
-        area = f"{line} L{buckets[-1].point_x},{fmt(base)} L{buckets[0].point_x},{fmt(base)} Z"
+        area = area_path(line_points, base=fmt(base))
+    else:
+        line = f"M{buckets[0].point_x},{buckets[0].point_y}"  # its dot draws it
     biggest = [
         Biggest(
             rank=rank,
@@ -249,7 +247,7 @@ def star_chart(
         bar_ticks=bar_ticks,
         x_ticks=date_ticks(first, last, x_of, y=height - 8),
         buckets=buckets,
-        bars=bars,
+        bars=bar_path(bars, width=bar_width, base=base),
         hovers=_hovers(points, buckets, interval),
         line=line,
         area=area,
@@ -328,12 +326,15 @@ def _hovers(points: Sequence[Bucket], buckets: list[BucketMark], interval: str) 
         first, last = buckets[start], buckets[end]
         x = float(first.hit_x)
         width = float(last.hit_x) + float(last.hit_width) - x
-        weeks = "; ".join(
-            f"{bucket_label(p.date, interval)}: {p.gained:+,}" for p in points[start : end + 1]
+        # "weeks of Mar 3 +12, Mar 10 +4": the month and year are the title's, and 120 titles
+        # that repeat them are a tenth of the page on the wire.
+        weeks = ", ".join(
+            f"{p.date:%b} {p.date.day} {p.gained:+,}" for p in points[start : end + 1]
         )
         gained = sum(p.gained for p in points[start : end + 1])
         title = (
-            f"{points[start].date:%B %Y}: {gained:+,} stars, {points[end].total:,} in all ({weeks})"
+            f"{points[start].date:%B %Y}: {gained:+,} stars, {points[end].total:,} in all"
+            f" (weeks of {weeks})"
         )
         hovers.append(Hover(fmt(x), fmt(width), title))
         start = end + 1

@@ -101,7 +101,7 @@ def test_a_single_line_gets_an_area_and_several_do_not():
     two = line_chart(
         chart_id="b", title="t", series=[Series("a", _days([1, 2])), Series("b", _days([3, 4]))]
     )
-    assert one.lines[0].area.endswith(" Z")
+    assert one.lines[0].area.endswith("Z")
     assert [line.area for line in two.lines] == ["", ""]
     assert [line.slot for line in two.lines] == [1, 2]
 

@@ -53,10 +53,11 @@ def test_ten_years_of_daily_history_render_as_weekly_bars_ending_at_the_attribut
     titles = bucket_titles(body)
     # A bar a week for ten years, hovered a month at a time (each title lists its weeks).
     assert 119 <= len(titles) <= 122
-    assert titles[0].count("Week of ") >= 1
-    assert sum(title.count("Week of ") for title in titles) >= 520
+    week = re.compile(r"[A-Z][a-z]{2} \d{1,2} [+-][\d,]+")
+    assert all(" (weeks of " in title and week.search(title) for title in titles)
+    assert sum(len(week.findall(title)) for title in titles) >= 520
     # The line ends at every star GitHub attributes to a day.
-    assert f"{history.attributed:,} in all (Week of " in titles[-1]
+    assert f"{history.attributed:,} in all (weeks of " in titles[-1]
     assert f"<strong>{history.attributed:,}</strong> stars attributed to a day" in body
     assert "a bar a week" in body
 
