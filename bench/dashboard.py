@@ -1,6 +1,7 @@
-"""Requests per second and p50/p95 of an account dashboard and of a 50-account watchlist, as a
-repeat visit (from the cache) and as the first visit after a refresh (rendered from the
-database), beside a bare signed-in Django view, under the same gunicorn server and session.
+"""Requests per second, p50/p95 and body bytes sent of an account dashboard and of a
+50-account watchlist, as a repeat visit (from the cache) and as the first visit after a refresh
+(rendered from the database), beside a bare signed-in Django view, under the same gunicorn
+server and session.
 
     .venv/bin/python bench/dashboard.py                       # SQLite + local-memory cache
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/dashboard.py
@@ -92,16 +93,22 @@ class Result:
     errors: int
     seconds: float
     latencies: list[float]
+    body_bytes: int = 0  # of every response, summed: what went on the wire beyond the headers
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
 
+    @property
+    def kilobytes(self) -> float:
+        return self.body_bytes / self.requests / 1024 if self.requests else 0.0
+
     def percentile_ms(self, pct: int) -> float:
         return percentile(self.latencies, pct) * 1000
 
 
-def get(port: int, path: str, cookie: str) -> int:
+def get(port: int, path: str, cookie: str) -> tuple[int, int]:
+    """The status and the length of the body as sent (gzipped where the server gzipped it)."""
     # A new connection per request: gunicorn's sync workers close each one anyway.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     # NEW_VISITOR: a browser never seen before (its own CSRF secret, so its own page), as each
@@ -114,26 +121,27 @@ def get(port: int, path: str, cookie: str) -> int:
         headers = {"Cookie": cookies, "Accept-Encoding": ACCEPT_ENCODING}
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        response.read()
-        return response.status
+        body = response.read()
+        return response.status, len(body)
     finally:
         conn.close()
 
 
 def load(port: int, path: str, cookie: str, *, seconds: float, concurrency: int) -> Result:
     latencies: list[float] = []
-    errors = 0
+    errors = body_bytes = 0
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
     def worker() -> None:
-        nonlocal errors
+        nonlocal errors, body_bytes
         mine: list[float] = []
-        failed = 0
+        failed = sent = 0
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
             try:
-                ok = get(port, path, cookie) == 200
+                status, size = get(port, path, cookie)
+                ok, sent = status == 200, sent + size
             except OSError:
                 ok = False
             mine.append(time.perf_counter() - started)
@@ -141,6 +149,7 @@ def load(port: int, path: str, cookie: str, *, seconds: float, concurrency: int)
         with lock:
             latencies.extend(mine)
             errors += failed
+            body_bytes += sent
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -149,7 +158,7 @@ def load(port: int, path: str, cookie: str, *, seconds: float, concurrency: int)
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return Result("", len(latencies), errors, elapsed, latencies)
+    return Result("", len(latencies), errors, elapsed, latencies, body_bytes)
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -222,6 +231,7 @@ def main() -> int:
                 result.errors += part.errors
                 result.seconds += part.seconds
                 result.latencies += part.latencies
+                result.body_bytes += part.body_bytes
     finally:
         stop_gunicorn(server)
         if stores.redis_url:
@@ -242,12 +252,16 @@ def main() -> int:
         f"{STAR_REPOSITORY} with {counts['star_weeks']} weeks of daily star history"
     )
     print()
-    print(f"{'endpoint':32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'÷ bare':>7}")
+    print(
+        f"{'endpoint':32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'÷ bare':>7}"
+        f" {'KB sent':>8}"
+    )
     for result in results:
         ratio = result.rps / bare.rps if bare.rps else 0.0
         print(
             f"{result.name:32} {result.rps:8.1f} {result.percentile_ms(50):8.1f} "
             f"{result.percentile_ms(95):8.1f} {result.errors:7d} {ratio:7.2f}"
+            f" {result.kilobytes:8.1f}"
         )
     print()
     targets = (
