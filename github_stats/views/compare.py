@@ -28,8 +28,8 @@ from django_htmx.http import push_url
 from github_stats.caching import CachedResponse, Shown
 from github_stats.github.errors import InvalidName
 from github_stats.github.names import parse_search
-from github_stats.models import JobStatus, RefreshJob
-from github_stats.selectors.accounts import Profile, refresh_job_get
+from github_stats.models import JobStatus
+from github_stats.selectors.accounts import Profile
 from github_stats.selectors.compare import Comparison, accounts_comparison
 from github_stats.selectors.dashboard import (
     HISTORY_RANGES,
@@ -37,7 +37,6 @@ from github_stats.selectors.dashboard import (
     Figure,
 )
 from github_stats.selectors.watchlist import watchlist_profiles
-from github_stats.services.jobs import refresh_job_watched
 from github_stats.ui.charts import Series, line_chart, wide_spread
 from github_stats.views.compare_query import (
     MAX_ACCOUNTS,
@@ -45,57 +44,18 @@ from github_stats.views.compare_query import (
     MIN_ACCOUNTS,
     CompareQuery,
 )
-from github_stats.views.fetching import refresh_queue
+from github_stats.views.fetching import Pending, jobs_polled, pending_fetch
 from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx
-from github_stats.views.problems import Problem, job_problem
+from github_stats.views.problems import Problem
 
 TEMPLATE = "github_stats/compare.html"
 POLL_SECONDS = 2
 
 
 @dataclass(frozen=True)
-class Pending:
-    """An account asked for that we do not store: its refresh in flight, or why there is none
-    (`problem`), or what holds it back (`waiting`: GitHub's rate limit)."""
-
-    login: str
-    job: RefreshJob | None = None
-    problem: Problem | None = None
-    waiting: str = ""
-
-
-@dataclass(frozen=True)
 class FigureRow:
     label: str
     cells: list[tuple[Figure, bool]] = field(default_factory=list)  # (figure, leads)
-
-
-def _pending(request: HtmxHttpRequest, login: str, jobs: dict[str, RefreshJob]) -> Pending:
-    """The poll names the job it watches: a finished one is reported, not queued again."""
-    job = jobs.get(login)
-    if job is None:
-        job, problem = refresh_queue(request, login)
-        if job is None:
-            return Pending(login, problem=problem)
-    if job.status == JobStatus.FAILED:
-        problem = job_problem(job)
-        if job.error_code == "not_found":
-            problem = Problem("not_found", login, f"GitHub has no account called {login}.")
-        return Pending(login, problem=problem)
-    if job.status == JobStatus.SUCCEEDED:
-        return Pending(login, job=job)
-    waiting = job.error if job.is_rate_limited else ""
-    return Pending(login, job=job, waiting=waiting)
-
-
-def _jobs_named(request: HtmxHttpRequest) -> dict[str, RefreshJob]:
-    jobs: dict[str, RefreshJob] = {}
-    for job_id in request.GET.getlist("job")[:MAX_ACCOUNTS]:
-        job = refresh_job_get(job_id=job_id)
-        if job is not None:
-            refresh_job_watched(job_id=job.pk)  # the page polls it: someone is waiting
-            jobs[job.login] = job
-    return jobs
 
 
 # Figures where more is better: only these mark their highest ("the most Following" means
@@ -357,8 +317,8 @@ def _comparison_with_fetches(
     comparison = accounts_comparison(logins=query.logins, days=query.days)
     # Bad input fetches nothing from GitHub: the message and the stored accounts only.
     to_fetch = [] if _problem(query, None) else comparison.unknown
-    jobs = _jobs_named(request) if to_fetch else {}
-    pending = [_pending(request, login, jobs) for login in to_fetch]
+    jobs = jobs_polled(request, limit=MAX_ACCOUNTS) if to_fetch else {}
+    pending = [pending_fetch(request, login, jobs) for login in to_fetch]
     if any(p.job is not None and p.job.status == JobStatus.SUCCEEDED for p in pending):
         # Inline tasks (no worker) finish inside refresh_request: read the new accounts now.
         comparison = accounts_comparison(logins=query.logins, days=query.days)

@@ -26,32 +26,19 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from github_stats.caching import CachedResponse, Shown
-from github_stats.models import JobStatus, RefreshJob, today_utc
-from github_stats.selectors.accounts import refresh_job_get
+from github_stats.models import JobStatus, today_utc
 from github_stats.selectors.compare_repos import RepositoriesComparison, repositories_comparison
-from github_stats.services.jobs import refresh_job_watched
 from github_stats.ui.charts import LineChart, Series, wide_spread
 from github_stats.ui.formatting import compact_number
 from github_stats.ui.star_compare_charts import AgeSeries, age_chart, age_label, dated_chart
 from github_stats.views.compare_repos_query import MAX_REPOS, MIN_REPOS, CompareReposQuery
-from github_stats.views.fetching import refresh_queue
+from github_stats.views.fetching import Pending, jobs_polled, pending_fetch
 from github_stats.views.htmx import HtmxHttpRequest, login_required_htmx
-from github_stats.views.problems import Problem, job_problem
 
 TEMPLATE = "github_stats/compare_repos.html"
 POLL_SECONDS = 2
 # While a star history is still being fetched the page asks again this often.
 STARS_POLL_SECONDS = 5
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An owner being fetched for the comparison: its job, or why there is none."""
-
-    login: str
-    job: RefreshJob | None = None
-    problem: Problem | None = None
-    waiting: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,8 +102,8 @@ def _comparison_with_fetches(
     comparison = repositories_comparison(names=query.names)
     # Bad input fetches nothing from GitHub: the form error and what we store only.
     to_fetch = [] if query.invalid else [*comparison.unknown_owners, *comparison.stale_owners]
-    jobs = _jobs_named(request) if to_fetch else {}
-    pending = [_pending(request, login, jobs) for login in dict.fromkeys(to_fetch)]
+    jobs = jobs_polled(request, limit=MAX_REPOS) if to_fetch else {}
+    pending = [pending_fetch(request, login, jobs) for login in dict.fromkeys(to_fetch)]
     if any(p.job is not None and p.job.status == JobStatus.SUCCEEDED for p in pending):
         # Inline tasks (no worker) finish inside refresh_request: read the new rows now.
         comparison = repositories_comparison(names=query.names)
@@ -127,30 +114,6 @@ def _comparison_with_fetches(
         return comparison, pending, None
     params = urlencode([("job", str(p.job.pk)) for p in in_flight if p.job is not None])
     return comparison, pending, f"{canonical}{'&' if '?' in canonical else '?'}{params}"
-
-
-def _jobs_named(request: HtmxHttpRequest) -> dict[str, RefreshJob]:
-    jobs: dict[str, RefreshJob] = {}
-    for job_id in request.GET.getlist("job")[:MAX_REPOS]:
-        job = refresh_job_get(job_id=job_id)
-        if job is not None:
-            refresh_job_watched(job_id=job.pk)  # the page polls it: someone is waiting
-            jobs[job.login] = job
-    return jobs
-
-
-def _pending(request: HtmxHttpRequest, login: str, jobs: dict[str, RefreshJob]) -> Pending:
-    job = jobs.get(login)
-    if job is None:
-        job, problem = refresh_queue(request, login)
-        if job is None:
-            return Pending(login, problem=problem)
-    if job.status == JobStatus.FAILED:
-        problem = job_problem(job)
-        if job.error_code == "not_found":
-            problem = Problem("not_found", login, f"GitHub has no account called {login}.")
-        return Pending(login, job=job, problem=problem)
-    return Pending(login, job=job, waiting=job.error if job.is_rate_limited else "")
 
 
 def _left_out(

@@ -122,6 +122,46 @@ def refresh_queue(
     return job, None
 
 
+@dataclass(frozen=True)
+class Pending:
+    """An account a compare page asked for that we do not store yet (for a repository compare,
+    its owner): its refresh, or why there is none (`problem`), or what holds it back
+    (`waiting`: GitHub's rate limit)."""
+
+    login: str
+    job: RefreshJob | None = None
+    problem: Problem | None = None
+    waiting: str = ""
+
+
+def jobs_polled(request: HtmxHttpRequest, *, limit: int) -> dict[str, RefreshJob]:
+    """The jobs a compare page's poll names (?job=, at most `limit`), by login; each one is
+    marked watched (someone is waiting for it)."""
+    jobs: dict[str, RefreshJob] = {}
+    for job_id in request.GET.getlist("job")[:limit]:
+        job = refresh_job_get(job_id=job_id)
+        if job is not None:
+            refresh_job_watched(job_id=job.pk)
+            jobs[job.login] = job
+    return jobs
+
+
+def pending_fetch(request: HtmxHttpRequest, login: str, jobs: dict[str, RefreshJob]) -> Pending:
+    """Where the fetch of `login` stands: the job the poll names is reported, not queued again;
+    without one a refresh is queued."""
+    job = jobs.get(login)
+    if job is None:
+        job, problem = refresh_queue(request, login)
+        if job is None:
+            return Pending(login, problem=problem)
+    if job.status == JobStatus.FAILED:
+        problem = job_problem(job)
+        if job.error_code == "not_found":
+            problem = Problem("not_found", login, f"GitHub has no account called {login}.")
+        return Pending(login, job=job, problem=problem)
+    return Pending(login, job=job, waiting=job.error if job.is_rate_limited else "")
+
+
 def _job_named(
     request: HtmxHttpRequest, *, login: str, account: GitHubAccount | None
 ) -> RefreshJob | None:
