@@ -22,16 +22,15 @@ import os
 import shlex
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard import ORIGINAL_ENV, SETTINGS, Result  # noqa: E402
+from bench.dashboard import ORIGINAL_ENV, SETTINGS  # noqa: E402
 from bench.dashboard_seed import ACCOUNT, choose_stores, seed  # noqa: E402
-from bench.harness import free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.harness import Result, closed_loop, free_port, start_gunicorn, stop_gunicorn  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_CACHED_QUERIES = 0
@@ -64,46 +63,18 @@ def card_queries() -> dict[str, tuple[int, int]]:
     return counts
 
 
-def get(port: int, path: str) -> int:
+def get(port: int, path: str) -> tuple[int, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request("GET", path)
         response = conn.getresponse()
-        response.read()
-        return response.status
+        return response.status, len(response.read())
     finally:
         conn.close()
 
 
 def load(port: int, path: str, *, seconds: float, concurrency: int) -> Result:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker() -> None:
-        nonlocal errors
-        mine: list[float] = []
-        failed = 0
-        while time.perf_counter() < stop_at:
-            started = time.perf_counter()
-            try:
-                ok = get(port, path) == 200
-            except OSError:
-                ok = False
-            mine.append(time.perf_counter() - started)
-            failed += not ok
-        with lock:
-            latencies.extend(mine)
-            errors += failed
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Result("", len(latencies), errors, time.perf_counter() - started, latencies)
+    return closed_loop(lambda: get(port, path), seconds=seconds, concurrency=concurrency)
 
 
 def main() -> int:
@@ -152,10 +123,7 @@ def main() -> int:
                 part = load(
                     port, path, seconds=args.seconds / args.rounds, concurrency=args.concurrency
                 )
-                result.requests += part.requests
-                result.errors += part.errors
-                result.seconds += part.seconds
-                result.latencies += part.latencies
+                result.add(part)
     finally:
         stop_gunicorn(server)
         if stores.redis_url:

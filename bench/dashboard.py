@@ -36,9 +36,7 @@ import secrets
 import shlex
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +49,13 @@ from bench.dashboard_seed import (  # noqa: E402
     choose_stores,
     seed,
 )
-from bench.harness import free_port, percentile, start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.harness import (  # noqa: E402
+    Result,
+    closed_loop,
+    free_port,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 SETTINGS = "bench.bench_settings"
 TARGET_CACHED = 0.8
@@ -86,27 +90,6 @@ def cached_dashboard_queries(cookie: str) -> int:
 # --- Load -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    name: str
-    requests: int
-    errors: int
-    seconds: float
-    latencies: list[float]
-    body_bytes: int = 0  # of every response, summed: what went on the wire beyond the headers
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
-
-    @property
-    def kilobytes(self) -> float:
-        return self.body_bytes / self.requests / 1024 if self.requests else 0.0
-
-    def percentile_ms(self, pct: int) -> float:
-        return percentile(self.latencies, pct) * 1000
-
-
 def get(port: int, path: str, cookie: str) -> tuple[int, int]:
     """The status and the length of the body as sent (gzipped where the server gzipped it)."""
     # A new connection per request: gunicorn's sync workers close each one anyway.
@@ -128,37 +111,7 @@ def get(port: int, path: str, cookie: str) -> tuple[int, int]:
 
 
 def load(port: int, path: str, cookie: str, *, seconds: float, concurrency: int) -> Result:
-    latencies: list[float] = []
-    errors = body_bytes = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker() -> None:
-        nonlocal errors, body_bytes
-        mine: list[float] = []
-        failed = sent = 0
-        while time.perf_counter() < stop_at:
-            started = time.perf_counter()
-            try:
-                status, size = get(port, path, cookie)
-                ok, sent = status == 200, sent + size
-            except OSError:
-                ok = False
-            mine.append(time.perf_counter() - started)
-            failed += not ok
-        with lock:
-            latencies.extend(mine)
-            errors += failed
-            body_bytes += sent
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return Result("", len(latencies), errors, elapsed, latencies, body_bytes)
+    return closed_loop(lambda: get(port, path, cookie), seconds=seconds, concurrency=concurrency)
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -227,11 +180,7 @@ def main() -> int:
                     seconds=args.seconds / args.rounds,
                     concurrency=args.concurrency,
                 )
-                result.requests += part.requests
-                result.errors += part.errors
-                result.seconds += part.seconds
-                result.latencies += part.latencies
-                result.body_bytes += part.body_bytes
+                result.add(part)
     finally:
         stop_gunicorn(server)
         if stores.redis_url:

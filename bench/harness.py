@@ -1,5 +1,6 @@
 """What the benches share: a gunicorn server of the project on a free loopback port, a
-PostgreSQL database of their own, a signed-in session, and one percentile."""
+PostgreSQL database of their own, a signed-in session, a closed-loop load, and one
+percentile."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.error import URLError
@@ -119,6 +123,76 @@ def signed_in_session(user: AbstractBaseUser) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return str(store.session_key)
+
+
+# --- Load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+    body_bytes: int = 0  # of every response, summed: what went on the wire beyond the headers
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def kilobytes(self) -> float:
+        return self.body_bytes / self.requests / 1024 if self.requests else 0.0
+
+    def percentile_ms(self, pct: int) -> float:
+        return percentile(self.latencies, pct) * 1000
+
+    def add(self, part: Result) -> None:
+        """Another slice of the same endpoint's load."""
+        self.requests += part.requests
+        self.errors += part.errors
+        self.seconds += part.seconds
+        self.latencies += part.latencies
+        self.body_bytes += part.body_bytes
+
+
+def closed_loop(
+    request: Callable[[], tuple[int, int]], *, seconds: float, concurrency: int
+) -> Result:
+    """`concurrency` threads each sending `request` (it answers the status and the body's
+    length) one after the other for `seconds`: a 200 is a success, anything else or a
+    connection failure an error."""
+    latencies: list[float] = []
+    errors = body_bytes = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker() -> None:
+        nonlocal errors, body_bytes
+        mine: list[float] = []
+        failed = sent = 0
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                status, size = request()
+                ok, sent = status == 200, sent + size
+            except OSError:
+                ok = False
+            mine.append(time.perf_counter() - started)
+            failed += not ok
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+            body_bytes += sent
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result("", len(latencies), errors, time.perf_counter() - started, latencies, body_bytes)
 
 
 # --- Statistics -----------------------------------------------------------------------------
