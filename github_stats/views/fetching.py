@@ -6,6 +6,8 @@ same URL with `?job=<id>` (every second; every 15 while GitHub's rate limit hold
 While the job runs the answer is the poller again; when
 it ends it is the page's main partial, retargeted over the page body so the data swaps in.
 Without JavaScript the progress page reloads itself the same way (a <noscript> refresh).
+The compare pages fetch several at once the same way (`Pending`, `jobs_polled`,
+`pending_fetch`): their poll names every job it watches.
 """
 
 from __future__ import annotations
