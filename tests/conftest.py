@@ -6,6 +6,7 @@ module would be a second definition, with its own server."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -14,6 +15,9 @@ from django.test import Client
 
 from tests.factories import UserFactory
 from tests.fakegithub import FakeGitHub
+
+# The longest a test of the hourly budgets takes here (the slowest, 200 pages, about 10 s).
+BUDGET_TEST_SECONDS = 60
 
 # Short enough that a "slow" fault (2 s by default) times out quickly, long enough for a
 # loaded CI machine to answer a 2,500-repository page.
@@ -95,3 +99,14 @@ def committed(django_capture_on_commit_callbacks) -> Callable:
     """`with committed(): ...` runs what the block queued for after its commit (the tests'
     transaction never commits), as production's commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def one_budget_hour() -> None:
+    """Start the test where it cannot cross into the next clock hour: the person's GitHub budget
+    counts in fixed hour windows (services/budget.py), so a test that spends a share and counts
+    what got through would see a new window's share too. Waits at most BUDGET_TEST_SECONDS, in
+    the last seconds of an hour only (real time: the fake GitHub's resets are real too)."""
+    left = 3600 - time.time() % 3600
+    if left < BUDGET_TEST_SECONDS:
+        time.sleep(left + 0.1)

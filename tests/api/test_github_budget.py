@@ -14,7 +14,11 @@ from github_stats.models import RefreshJob
 from github_stats.services.scheduling import refresh_stale_tick
 from tests.api.openapi import assert_matches_schema
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Each counts what one budget hour let through.
+    pytest.mark.usefixtures("one_budget_hour"),
+]
 
 ACCOUNT = "/api/v1/accounts/{login}"
 

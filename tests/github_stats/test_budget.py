@@ -25,7 +25,11 @@ from tests.factories import UserFactory
 from tests.github_stats.factories import GitHubAccountFactory, RefreshJobFactory, TrackingFactory
 from tests.github_stats.quota import quota_seen
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # Each counts what one budget hour let through.
+    pytest.mark.usefixtures("one_budget_hour"),
+]
 
 
 # This module's quota window: 1,000 requests, half an hour to its reset.

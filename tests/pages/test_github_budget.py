@@ -19,7 +19,11 @@ from github_stats.services.scheduling import refresh_stale_tick
 from tests.factories import UserFactory
 from tests.pages.factories import TrackingFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Each counts what one budget hour let through.
+    pytest.mark.usefixtures("one_budget_hour"),
+]
 
 
 def _accounts_fetched(fake_github, pattern: str) -> set[str]:
