@@ -16,7 +16,7 @@ from django.test import Client
 from tests.factories import UserFactory
 from tests.fakegithub import FakeGitHub
 
-# The longest a test of the hourly budgets takes here (the slowest, 200 pages, about 10 s).
+# More than a test of the hourly budgets takes (the slowest, 200 pages, took 6 s in CI).
 BUDGET_TEST_SECONDS = 60
 
 # Short enough that a "slow" fault (2 s by default) times out quickly, long enough for a

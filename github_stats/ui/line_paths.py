@@ -32,8 +32,8 @@ def decimal(value: int) -> str:
 def relative_steps(points: Sequence[tuple[int, int]]) -> str:
     """The steps from each point (in tenths) to the next as one run of `l` pairs: "l1.2-.3
     1.2,.4 …". A long line's steps repeat (the same stride along x, small moves in y) where
-    its absolute coordinates never do, and gzip only shortens what repeats: a ten-year line is
-    40 % fewer bytes on the wire than written in absolute `L x,y`."""
+    its absolute coordinates never do, and gzip only shortens what repeats: the bench's
+    ten-year weekly line (522 points) gzips to 337 bytes, against 2,338 in absolute `L x,y`."""
     steps = []
     for (x0, y0), (x1, y1) in pairwise(points):
         dx, dy = decimal(x1 - x0), decimal(y1 - y0)
@@ -66,6 +66,14 @@ def piece_path(coords: Sequence[tuple[float, float]]) -> str:
     points = [(tenths(x), tenths(y)) for x, y in coords]
     head = f"M{decimal(points[0][0])},{decimal(points[0][1])}"
     return head + relative_steps(points)
+
+
+def line_path(coords: Sequence[tuple[float, float]]) -> str:
+    """A line through `coords` (piece_path); a lone point as a bare `M x,y`, which draws
+    nothing: the star charts draw a lone point as a dot of their own."""
+    if len(coords) == 1:
+        return f"M{coordinate(coords[0][0])},{coordinate(coords[0][1])}"
+    return piece_path(coords)
 
 
 def area_path(coords: Sequence[tuple[float, float]], *, base: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from github_stats.ui.charts import PALETTE_SIZE, Line, LineChart, Tick, nice_step
-from github_stats.ui.line_paths import piece_path
+from github_stats.ui.line_paths import line_path
 from github_stats.ui.star_charts import bucket_label, date_ticks, fmt, line_scale, safe_id
 
 
@@ -128,10 +128,7 @@ def _lines_chart(
         if not line:
             continue
         coords = [(x_of(x), y_of(value)) for x, value in line]
-        # A lone point is the line's dot alone (piece_path would ring it as well).
-        path = (
-            piece_path(coords) if len(coords) > 1 else f"M{fmt(coords[0][0])},{fmt(coords[0][1])}"
-        )
+        path = line_path(coords)  # a lone point: the line's dot alone
         chart.lines.append(
             Line(
                 slot=index % PALETTE_SIZE + 1,

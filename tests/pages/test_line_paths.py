@@ -4,7 +4,7 @@ meant, to the tenth."""
 
 import pytest
 
-from github_stats.ui.line_paths import area_path, bar_path, decimal, piece_path
+from github_stats.ui.line_paths import area_path, bar_path, decimal, line_path, piece_path
 from tests.svg_paths import drawn
 
 
@@ -30,6 +30,14 @@ def test_a_ten_year_line_in_steps_lands_on_every_rounded_point_without_drift():
 
 def test_a_lone_point_is_a_ring_the_stroke_draws_as_a_dot():
     assert piece_path([(10, 20)]).startswith("M8.5,20 a1.5,1.5")
+
+
+def test_a_star_charts_lone_point_is_a_bare_move_its_own_dot_draws():
+    # No ring: the star charts draw a lone bucket's dot themselves, and a ring would be a
+    # second, smaller circle inside it.
+    assert line_path([(10.04, 20.0)]) == "M10,20"
+    coords = [(10.0, 20.0), (11.2, 19.7)]
+    assert line_path(coords) == piece_path(coords)
 
 
 def test_the_area_goes_down_to_the_baseline_and_back_to_where_the_line_began():

@@ -1,5 +1,5 @@
 """Cached bodies are kept gzipped and sent so to a client that accepts gzip
-(github_stats/caching.py): a browser gets a sixth of the bytes and the server decompresses
+(github_stats/caching.py): a browser gets a seventh of the bytes and the server decompresses
 nothing; any other client gets the same page, decompressed. (Cards are kept as they are:
 tests/cards/test_card_http.py.)"""
 
