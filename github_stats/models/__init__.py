@@ -27,8 +27,10 @@ from github_stats.models.jobs import IN_FLIGHT, JobStatus, RefreshJob, RefreshJo
 from github_stats.models.repositories import Repository, RepositoryQuerySet
 from github_stats.models.snapshots import AccountSnapshot, today_utc
 from github_stats.models.star_history import (
+    DAYS_PER_WEEK,
     AccountStarHistory,
     StarHistory,
+    Week,
     week_days,
     weeks_daily,
     weeks_pack,
@@ -36,6 +38,7 @@ from github_stats.models.star_history import (
 from github_stats.models.watchlist import Tracking
 
 __all__ = [
+    "DAYS_PER_WEEK",
     "IN_FLIGHT",
     "AccountActivity",
     "AccountKind",
@@ -53,6 +56,7 @@ __all__ = [
     "RepositoryQuerySet",
     "StarHistory",
     "Tracking",
+    "Week",
     "new_cache_version",
     "stale_moment",
     "today_utc",

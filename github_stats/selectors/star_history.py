@@ -18,11 +18,12 @@ from django.utils import timezone
 from pydantic import Field
 
 from github_stats.models import (
+    DAYS_PER_WEEK,
     AccountStarHistory,
     GitHubAccount,
     Repository,
+    Week,
     today_utc,
-    weeks_daily,
 )
 
 Interval = Literal["day", "week", "month"]
@@ -155,7 +156,7 @@ def account_star_history(
     if summed is None:
         coverage = StarCoverage(0, _starred_guess(account), 0, account.total_stars)
         series = _series(
-            {},
+            [],
             stars=account.total_stars,
             attributed=0,
             interval=interval,
@@ -175,7 +176,7 @@ def account_star_history(
         stars_total=account.total_stars,
     )
     series = _series(
-        _summed_days(summed),
+        summed.weeks or [],
         stars=summed.stars_covered,
         attributed=summed.attributed,
         interval=interval,
@@ -199,20 +200,6 @@ def _summed_of(account: GitHubAccount) -> AccountStarHistory | None:
         return None
 
 
-def _summed_days(summed: AccountStarHistory) -> dict[date, int]:
-    """The summed weeks by day, worked out once per row read: an organisation's dashboard asks
-    twice (its history by day, its activity panel by week), and the summed life of 500
-    repositories is thousands of days. Kept beside the weeks it came from, so weeks written
-    onto the row since are never answered with the old days. Callers only read it."""
-    weeks = summed.weeks or []
-    memo = summed.__dict__.get("_days_of_weeks")
-    if memo is not None and memo[0] is weeks:
-        return memo[1]
-    days = weeks_daily(weeks)
-    summed.__dict__["_days_of_weeks"] = (weeks, days)
-    return days
-
-
 def _starred_guess(account: GitHubAccount) -> int:
     # Before the first fill we only know the account has stars, not on how many repositories.
     return 1 if account.total_stars else 0
@@ -234,11 +221,11 @@ def _repository_series(
     complete = bool(row.get("star_history__complete"))
     truncated = bool(row.get("star_history__truncated"))
     whole = (complete or truncated) and not row.get("star_history__next_page")
-    days = weeks_daily(row.get("star_history__weeks") or []) if whole else {}
+    weeks: list[Week] = (row.get("star_history__weeks") or []) if whole else []
     return _series(
-        days,
+        weeks,
         stars=stars,
-        attributed=sum(days.values()),
+        attributed=sum(sum(week[1 : 1 + DAYS_PER_WEEK]) for week in weeks),
         interval=interval,
         start=start,
         end=end,
@@ -252,7 +239,7 @@ def _repository_series(
 
 
 def _series(
-    days: dict[date, int],
+    weeks: list[Week],
     *,
     stars: int,
     attributed: int,
@@ -266,12 +253,12 @@ def _series(
     fetched_at: datetime | None,
     error: str = "",
 ) -> StarSeries:
-    first_star = min(days) if days else None
+    first_star = _first_star(weeks)
     points: list[StarPoint] = []
     if first_star is not None:
         last = min(end or today, today)
         first = max(start or first_star, first_star)
-        points = _buckets(days, interval=interval, first=first, last=last)
+        points = _buckets(weeks, interval=interval, first=first, last=last)
     return StarSeries(
         interval=interval,
         points=points,
@@ -287,23 +274,54 @@ def _series(
     )
 
 
-def _buckets(
-    days: dict[date, int], *, interval: Interval, first: date, last: date
-) -> list[StarPoint]:
+def _first_star(weeks: list[Week]) -> date | None:
+    """The first day with a star of stored weeks (in any order)."""
+    first: int | None = None
+    for week in weeks:
+        for index, count in enumerate(week[1 : 1 + DAYS_PER_WEEK]):
+            if count > 0:
+                ordinal = _week_ordinal(week) + index
+                first = ordinal if first is None else min(first, ordinal)
+                break
+    return None if first is None else date.fromordinal(first)
+
+
+def _buckets(weeks: list[Week], *, interval: Interval, first: date, last: date) -> list[StarPoint]:
     """Dense buckets from the one holding `first` to the one holding `last`; each total counts
-    every star attributed up to the bucket's end, from the whole life (not only the window)."""
+    every star attributed up to the bucket's end, from the whole life (not only the window).
+
+    Straight from the stored weeks, by day numbers: only the window's days are looked at one
+    by one (a stored week is a bucket of a weekly series as it is), the weeks before it are
+    summed whole. Expanding every week into dated days first cost 4.6 ms of an organisation's
+    7 ms here (500 repositories, ten years summed: 3,665 days), on every uncached dashboard."""
     if last < first:
         return []
     bucket_of = _BUCKET_OF[interval]
+    window_start = bucket_of(first)
+    start, end = window_start.toordinal(), last.toordinal()
     gained: dict[date, int] = {}
     before = 0
-    window_start = bucket_of(first)
-    for day, count in days.items():
-        if day < window_start:
-            before += count
-        elif day <= last:
-            key = bucket_of(day)
-            gained[key] = gained.get(key, 0) + count
+    for week in weeks:
+        sunday = _week_ordinal(week)
+        counts = week[1 : 1 + DAYS_PER_WEEK]
+        if sunday + DAYS_PER_WEEK <= start:
+            before += sum(counts)
+        elif sunday > end:
+            continue
+        elif interval == "week" and sunday % DAYS_PER_WEEK == 0 and sunday + 6 <= end:
+            # A whole stored week (ordinals divisible by 7 are Sundays) is the week's bucket.
+            key = date.fromordinal(sunday)
+            gained[key] = gained.get(key, 0) + sum(counts)
+        else:
+            for index, count in enumerate(counts):
+                ordinal = sunday + index
+                if not count or ordinal > end:
+                    continue
+                if ordinal < start:
+                    before += count
+                else:
+                    key = bucket_of(date.fromordinal(ordinal))
+                    gained[key] = gained.get(key, 0) + count
     points = []
     total = before
     bucket = window_start
@@ -314,6 +332,11 @@ def _buckets(
         points.append(StarPoint(date=bucket, gained=count, total=total))
         bucket = step(bucket)
     return points
+
+
+def _week_ordinal(week: Week) -> int:
+    """The day number of a stored week's first day (its UTC midnight timestamp)."""
+    return _EPOCH_ORDINAL + week[0] // _SECONDS_PER_DAY
 
 
 def _week_of(day: date) -> date:
@@ -328,6 +351,8 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_SECONDS_PER_DAY = 24 * 60 * 60
 _BUCKET_OF = {"day": lambda day: day, "week": _week_of, "month": _month_of}
 _NEXT_BUCKET = {
     "day": lambda day: day + timedelta(days=1),
