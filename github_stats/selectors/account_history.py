@@ -149,7 +149,7 @@ def account_dashboard_page(
         ),
         followers=_coarse(followers),
         repositories=_coarse(_repositories_over_time(repositories, first=first, today=today)),
-        repositories_dated=sum(1 for r in repositories if r.created_at is not None),
+        repositories_dated=sum(1 for r in repositories if r.created_on is not None),
         gaps=HistoryGaps(
             days=missing,
             named=days is not None and days <= GAPS_NAMED_UP_TO_DAYS,
@@ -242,7 +242,7 @@ def _repositories_over_time(
 ) -> Points:
     """How many of the stored repositories existed at the end of each day, from `first` (None:
     the first one's creation) to today; nothing when none has a creation date."""
-    days = [r.created_at.date() for r in repositories if r.created_at is not None]
+    days = [r.created_on for r in repositories if r.created_on is not None]
     if not days:
         return []
     start = days[0] if first is None else first

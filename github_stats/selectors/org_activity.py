@@ -1,7 +1,8 @@
 """An organisation's activity, from what we store of its repositories: GitHub has no
 contribution calendar for organisations, and summing their members' is not what their users
-want. Repositories pushed to in the last 7, 30 and 90 days (pushed_at), new repositories a
-month (created_at, of the repositories that still exist) and stars gained a week (the
+want. Repositories pushed to in the last 7, 30 and 90 days (UTC days, today one of them, as a
+cached page's other figures: by pushed_at's day), new repositories a month (created_at's day,
+of the repositories that still exist) and stars gained a week (the
 repositories' summed star history). Three queries: the repositories' dates and the summed
 star history, which the dashboard's history reads from the same account row (none when it
 has), and the public events."""
@@ -28,7 +29,9 @@ WEEKS_SHOWN = 52
 @dataclass(frozen=True)
 class ActiveCount:
     days: int
-    repositories: int
+    repositories: Annotated[
+        int, Field(description="Pushed to on one of the last `days` UTC days, today included.")
+    ]
 
 
 @dataclass(frozen=True)
@@ -61,21 +64,19 @@ def organisation_activity(
 ) -> OrganisationActivity:
     now = now or timezone.now()
     rows = account_repository_dates(account=account)
-    active = [
-        ActiveCount(
-            days,
-            sum(1 for r in rows if r.pushed_at and r.pushed_at >= now - timedelta(days=days)),
-        )
-        for days in ACTIVE_WINDOWS
-    ]
     today = today_utc(now)
+    pushed = [r.pushed_on for r in rows if r.pushed_on is not None]
+    active = []
+    for days in ACTIVE_WINDOWS:
+        # The last `days` UTC days, today one of them.
+        since = today - timedelta(days=days - 1)
+        active.append(ActiveCount(days, sum(1 for day in pushed if day >= since)))
     first_month = _months_back(today.replace(day=1), MONTHS_SHOWN - 1)
     by_month: dict[date, int] = {}
     for row in rows:
-        if row.created_at is not None:
-            month = row.created_at.date().replace(day=1)
-            if month >= first_month:
-                by_month[month] = by_month.get(month, 0) + 1
+        if row.created_on is not None and row.created_on >= first_month:
+            month = row.created_on.replace(day=1)
+            by_month[month] = by_month.get(month, 0) + 1
     months = [_months_back(today.replace(day=1), back) for back in range(MONTHS_SHOWN - 1, -1, -1)]
     stars = account_star_history(
         account=account, interval="week", start=today - timedelta(weeks=WEEKS_SHOWN), now=now

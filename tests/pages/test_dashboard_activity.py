@@ -3,7 +3,7 @@ selector, totals, streaks and busiest weekday, commits by repository; the poller
 first fill runs; the message without a token; an organisation's panel."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from http import HTTPStatus
 
@@ -251,6 +251,23 @@ def test_an_organisation_gets_its_repositories_activity(client_logged_in):
     assert 'id="org-stars-gained"' in panel
     assert "heatmap" not in panel
     assert "GITHUB_TOKEN" not in panel
+
+
+def test_an_organisations_windows_count_utc_days_today_included(client_logged_in):
+    """ "The last 7 days" are today and the six before it, by the push's UTC day, as every
+    figure of a page cached for the day; the 8th day back is out, whatever its hour."""
+    org = _account(login="day-org", kind=AccountKind.ORG)
+    midnight = datetime.combine(today_utc(), time(), tzinfo=UTC)
+    moments = {
+        "six-days-back-first-second": midnight - timedelta(days=6),
+        "seven-days-back-last-second": midnight - timedelta(days=6, seconds=1),
+        "twenty-nine-days-back": midnight - timedelta(days=29) + timedelta(hours=12),
+    }
+    for name, moment in moments.items():
+        RepositoryFactory(owner=org, name=name, pushed_at=moment, created_at=moment)
+    panel = _panel(client_logged_in.get("/u/day-org").content.decode())
+    assert "<dt>Repositories pushed to in the last 7 days</dt><dd>1</dd>" in panel
+    assert "<dt>Repositories pushed to in the last 30 days</dt><dd>3</dd>" in panel
 
 
 def test_the_dashboard_with_activity_is_a_constant_number_of_queries(
