@@ -11,6 +11,8 @@ theme); tests/pages/test_contrast.py reads them from the stylesheet so the two c
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 MINIMUM_RATIO = 3.0
 
 LIGHT_BACKGROUND = "#ffffff"
@@ -53,8 +55,11 @@ def reaches_minimum(*, color: str, background: str) -> bool:
     return contrast_ratio(foreground=color, background=background) >= MINIMUM_RATIO
 
 
+@lru_cache(maxsize=1024)
 def outline_classes(*, color: str) -> str:
-    """The outline classes a swatch of `color` needs ("" when it stands out in both themes)."""
+    """The outline classes a swatch of `color` needs ("" when it stands out in both themes).
+    Kept per colour: a dashboard asks for every swatch (four contrast ratios each, 144 a page),
+    and GitHub has some 500 colours."""
     classes = []
     if not reaches_minimum(color=color, background=LIGHT_BACKGROUND):
         classes.append(OUTLINE_LIGHT_CLASS)
