@@ -118,6 +118,8 @@ def seed() -> tuple[str, dict[str, int]]:
             is_fork=i % 10 == 0,
             archived=i % 25 == 0,
             pushed_at=now - timedelta(days=rng.randint(0, 900)),
+            # As every repository GitHub describes has one: the dashboard counts them by day.
+            created_at=now - timedelta(days=rng.randint(900, 4_000)),
             fetched_at=now,
         )
         for i in range(REPOSITORIES)
