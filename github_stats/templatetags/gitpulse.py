@@ -45,6 +45,7 @@ from github_stats.ui.formatting import (
     moment_text,
     signed_compact,
 )
+from github_stats.ui.heatmap import Bars, Heatmap
 from github_stats.ui.languages import LANGUAGE_COLORS, LanguageShare
 
 register = template.Library()
@@ -203,6 +204,16 @@ def figure_sparkline(history: History, metric: Metric, days: int = 30) -> SafeSt
 @register.simple_tag
 def sparkline(values: list[int], label: str) -> SafeString:
     return _drawn(svg.sparkline_svg(charts.sparkline(values, label=label)))
+
+
+@register.simple_tag
+def activity_bars(bars: Bars) -> SafeString:
+    return _drawn(svg.bars_svg(bars))
+
+
+@register.simple_tag
+def activity_heatmap(heat: Heatmap) -> SafeString:
+    return _drawn(svg.heatmap_svg(heat))
 
 
 @register.simple_tag

@@ -3,8 +3,8 @@ layout: a column a week, Sunday to Saturday from top to bottom, five shades) and
 charts of an organisation's activity panel.
 
 Pure functions from plain data to plain data, like ui/charts.py: every coordinate is a
-formatted string, every text is plain text that the drawing
-(templates/github_stats/includes/heatmap.svg and bars.svg, autoescaped) escapes. Shades are CSS
+formatted string, every text is plain text that the drawing (ui/svg.py `heatmap_svg`,
+`bars_svg`) escapes. Shades are CSS
 classes (`heat-0` … `heat-4`), so light and dark follow the tokens and no inline style is
 needed (the CSP forbids style="").
 """

@@ -1,7 +1,10 @@
-"""The heatmap's geometry (ui/heatmap.py): GitHub's layout of a year, pure functions."""
+"""The heatmap's geometry (ui/heatmap.py): GitHub's layout of a year, pure functions; and its
+drawing and the bars' (ui/svg.py)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from defusedxml import ElementTree
 
 from github_stats.ui.heatmap import (
     LEFT,
@@ -13,6 +16,9 @@ from github_stats.ui.heatmap import (
     week_column,
     weekday_row,
 )
+from github_stats.ui.svg import bars_svg, heatmap_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @dataclass(frozen=True)
@@ -75,3 +81,45 @@ def test_bars_scale_to_the_highest_and_say_it():
     assert bars.desc == "6 x in all; the most, 4, in Feb."
     assert bars.bars[1].title == "Feb: 4 x"
     assert bar_chart(values=[], title="t", chart_id="b", unit="x").desc == "No x."
+
+
+# --- The drawing (ui/svg.py) -----------------------------------------------------------------
+
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted'"
+
+
+def _parsed(markup: str):
+    """The markup as an XML parser reads it: what was not escaped would not parse, or would
+    come back as elements."""
+    return ElementTree.fromstring(markup)
+
+
+def test_the_heatmap_is_a_focusable_cell_a_day_and_escapes_every_text():
+    heat = heatmap(year=2025, days=_year(2025), title=HOSTILE, chart_id='heat"x')
+    markup = heatmap_svg(heat)
+    root = _parsed(markup)
+    assert root.get("id") == 'heat"x'
+    assert root.get("role") == "group"
+    assert root.find(f"{SVG}title").text == HOSTILE
+    cells = root.findall(f"{SVG}g[@class='heatmap-cells']/{SVG}rect")
+    assert len(cells) == 365
+    assert all(cell.get("tabindex") == "0" for cell in cells)
+    first = cells[0]
+    assert first.get("class") == "heat heat-0"
+    assert first.find(f"{SVG}title").text == heat.cells[0].title
+    assert "<script>" not in markup
+
+
+def test_the_bars_draw_a_rect_a_value_and_escape_every_text():
+    bars = bar_chart(
+        values=[(HOSTILE, 3), ("Feb", 0), ("Mar", 9)], title=HOSTILE, chart_id="org", unit="x"
+    )
+    markup = bars_svg(bars)
+    root = _parsed(markup)
+    assert root.find(f"{SVG}title").text == HOSTILE
+    assert root.find(f"{SVG}desc").text == bars.desc
+    rects = root.findall(f"{SVG}g[@class='activity-bars']/{SVG}rect")
+    assert [rect.get("height") for rect in rects] == [bar.height for bar in bars.bars]
+    assert rects[0].find(f"{SVG}title").text == f"{HOSTILE}: 3 x"
+    assert [t.text for t in root.findall(f"{SVG}text")] == [HOSTILE, "Mar"]
+    assert "<script>" not in markup
