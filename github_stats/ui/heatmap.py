@@ -73,8 +73,15 @@ class Heatmap:
 
 
 def day_title(*, day: date, count: int) -> str:
+    # By table, not strftime: 371 titles a heatmap, and three strftime calls each were most of
+    # the panel's drawing (7.4 µs a title against 0.8, timeit). English whatever the locale.
     noun = "contribution" if count == 1 else "contributions"
-    return f"{count:,} {noun} on {day:%a}, {day:%b} {day.day}, {day:%Y}"
+    weekday, month = _WEEKDAYS[day.weekday()], _MONTHS[day.month - 1]
+    return f"{count:,} {noun} on {weekday}, {month} {day.day}, {day.year}"
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def week_column(*, day: date, year: int) -> int:
