@@ -21,6 +21,8 @@ WATCHED = 50
 # A repository with ten years of daily star history (its page is benchmarked cached).
 STAR_REPOSITORY = "repo-001"
 STAR_HISTORY_DAYS = 3650
+# A watched user with this year's contribution calendar (their dashboard is benchmarked too).
+CALENDAR_USER = "watched-01"
 
 
 # --- Stores ---------------------------------------------------------------------------------
@@ -165,6 +167,8 @@ def seed() -> tuple[str, dict[str, int]]:
         account.total_stars, account.total_forks = recent[-1].total_stars, recent[-1].total_forks
         snapshots += recent
     GitHubAccount.objects.bulk_update(watched, ["total_stars", "total_forks"])
+    calendar_user = GitHubAccount.objects.get(login=CALENDAR_USER)
+    contribution_calendar(calendar_user, today=today, now=now, rng=rng)
     AccountSnapshot.objects.bulk_create(snapshots, batch_size=2_000)
     Tracking.objects.bulk_create(Tracking(user=user, account=account) for account in watched)
 
@@ -174,6 +178,7 @@ def seed() -> tuple[str, dict[str, int]]:
         "snapshots": AccountSnapshot.objects.count(),
         "watched": Tracking.objects.filter(user=user).count(),
         "star_weeks": len(StarHistory.objects.get(repository__name=STAR_REPOSITORY).weeks),
+        "calendar_days": (today - date(today.year, 1, 1)).days + 1,
     }
     return session_key, counts
 
@@ -199,3 +204,21 @@ def stars_repository(org: Any, *, today: date, now: datetime, rng: random.Random
         fetched_at=now,
     )
     account_star_history_sum(account=org, now=now)
+
+
+def contribution_calendar(account: Any, *, today: date, now: datetime, rng: random.Random) -> None:
+    """This year's calendar up to today, as the activity fill stores it."""
+    from github_stats.models import AccountActivity, ContributionYear, year_pairs
+
+    first = date(today.year, 1, 1)
+    days = {first + timedelta(days=n): rng.randint(0, 12) for n in range((today - first).days + 1)}
+    total = sum(days.values())
+    ContributionYear.objects.create(
+        account=account,
+        year=today.year,
+        days=year_pairs(days),
+        total=total,
+        commits=total,
+        fetched_at=now,
+    )
+    AccountActivity.objects.create(account=account, years=[today.year], calendar_fetched_at=now)
