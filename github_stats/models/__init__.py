@@ -32,6 +32,7 @@ from github_stats.models.star_history import (
     StarHistory,
     Week,
     week_days,
+    week_ordinal,
     weeks_daily,
     weeks_pack,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "stale_moment",
     "today_utc",
     "week_days",
+    "week_ordinal",
     "weeks_daily",
     "weeks_pack",
     "year_days",

@@ -123,12 +123,21 @@ def weeks_pack(days: dict[date, int]) -> list[Week]:
     ]
 
 
+def week_ordinal(week: Week) -> int:
+    """The day number (date.toordinal) of the UTC day a stored week starts on."""
+    return _EPOCH_ORDINAL + week[0] // _SECONDS_PER_DAY
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_SECONDS_PER_DAY = 24 * 60 * 60
+
+
 def weeks_daily(weeks: list[Week]) -> dict[date, int]:
     """Stored weeks as {day: stars} (days without stars left out). On every read of a chart
     (ten years are 3,650 days), so by day numbers: a date is made once per day with stars."""
     by_ordinal: dict[int, int] = {}
     for week in weeks:
-        first = datetime.fromtimestamp(week[0], tz=UTC).toordinal()
+        first = week_ordinal(week)
         for index, count in enumerate(week[1 : 1 + DAYS_PER_WEEK]):
             if count:
                 by_ordinal[first + index] = by_ordinal.get(first + index, 0) + count

@@ -59,7 +59,7 @@ def reaches_minimum(*, color: str, background: str) -> bool:
 def outline_classes(*, color: str) -> str:
     """The outline classes a swatch of `color` needs ("" when it stands out in both themes).
     Kept per colour: a dashboard asks for every swatch (four contrast ratios each, 144 a page),
-    and GitHub has some 500 colours."""
+    and LANGUAGE_COLORS has 40."""
     classes = []
     if not reaches_minimum(color=color, background=LIGHT_BACKGROUND):
         classes.append(OUTLINE_LIGHT_CLASS)
