@@ -25,14 +25,10 @@ A hit costs one cache round trip when the page names its accounts (a dashboard: 
 account's version together), two when only the entry knows them (the watchlist). With the cache
 down (django-redis IGNORE_EXCEPTIONS) every read is a miss and responses come from the database.
 
-Bodies are kept gzipped, compressed once when stored, and sent as they are to a client that
-accepts gzip (every browser): a hit then writes about a seventh of the bytes (a dashboard is
-9.4 KB instead of 62 KB) and decompresses nothing, which was most of what a cached page cost
-beyond a bare signed-in view (docs/architecture.md, "Bodies kept gzipped"). A
-client that does not accept gzip gets them decompressed. Against BREACH (a page holds its
-CSRF token beside the repository filter a link can set), each body carries Django's "Heal the
-BREACH" random padding (GZipMiddleware's `compress_string(max_random_bytes=...)`), drawn once
-per entry: asking the same thing again returns the same length, so it cannot be averaged away.
+Bodies are kept gzipped, with Django's "Heal the BREACH" padding drawn once per entry, and sent
+as they are to a client that accepts gzip (every browser); a dashboard's shared body is kept
+compressed too, and goes into each person's gzipped page as it is (config/gzip_pieces.py).
+Why, and what it saves: docs/architecture.md, "Bodies kept gzipped".
 """
 
 from __future__ import annotations
@@ -57,6 +53,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
 
+from config.gzip_pieces import Deflated, Spliced, gzip_joined
 from github_stats.models import new_cache_version, today_utc
 
 _VERSION_KEY = "github_stats:version:{}"
@@ -199,51 +196,66 @@ class CachedResponse:
             response[name] = value
         return self._encoded(response, gzipped=gzipped, sent_gzipped=sent_gzipped)
 
-    def store(self, response: HttpResponse, *, shown: Sequence[Shown]) -> HttpResponse:
-        """Cache `response` once rendered, if it is a plain success a hit could serve."""
-        if not self._cacheable():
+    def store(
+        self, response: HttpResponse, *, shown: Sequence[Shown], spliced: Spliced | None = None
+    ) -> HttpResponse:
+        """Cache `response` once rendered, if it is a plain success a hit could serve. `spliced`:
+        a compressed piece the page shows by its placeholder, put in whether it is kept or not."""
+        versions, fresh_until = self._kept_as(shown)
+
+        def keep(rendered: HttpResponse) -> None:
+            head, tail = spliced.parts(rendered.content) if spliced else (rendered.content, b"")
+
+            def plain() -> bytes:
+                return head if spliced is None else head + spliced.deflated.inflated() + tail
+
+            if versions is None or rendered.status_code != 200:
+                rendered.content = plain()
+                return
+            kept = tuple((name, rendered[name]) for name in self.headers if name in rendered)
+            padding = GZipMiddleware.max_random_bytes
+            if spliced is not None and self.compress:
+                gzipped = True
+                content = gzip_joined([head, spliced.deflated, tail], max_random_bytes=padding)
+            else:
+                content = plain()
+                gzipped = self.compress and len(content) >= _COMPRESS_FROM_BYTES
+                if gzipped:
+                    content = compress_string(content, max_random_bytes=padding)
+            kind = rendered["Content-Type"]
+            entry: _Entry = (versions, fresh_until, content, kind, kept, gzipped)
+            cache.set(self._key(), entry, timeout=settings.RESPONSE_CACHE_SECONDS)
+            self._adopt_versions(versions)
+            # This first answer as every hit after it will be: compressed once, not twice.
+            sent_gzipped = gzipped and self._accepts_gzip()
+            rendered.content = content if sent_gzipped else plain()
+            self._encoded(rendered, gzipped=gzipped, sent_gzipped=sent_gzipped)
+
+        if versions is None and spliced is None:
             return response
+        if isinstance(response, SimpleTemplateResponse):
+            response.add_post_render_callback(keep)
+        else:
+            keep(response)
+        return response
+
+    def _kept_as(self, shown: Sequence[Shown]) -> tuple[tuple[tuple[str, str], ...] | None, float]:
+        """The versions a response of `shown` is kept under and until when, or (None, 0) when
+        it is not kept (nothing cacheable, an account stale, a watchlist version lost)."""
+        if not self._cacheable():
+            return None, 0.0
         stale_at = [] if self.stale_ok else [account.stale_at for account in shown]
         if any(moment is None or moment <= self.now for moment in stale_at):
-            return response
+            return None, 0.0
         until = self.now.timestamp() + settings.RESPONSE_CACHE_SECONDS
         fresh_until = min([until, *(moment.timestamp() for moment in stale_at if moment)])
         versions = tuple((account.login.lower(), account.version) for account in shown)
         if self.watchlist:
             watchlist = self.seen_versions.get(_version_key(self.watchlist))
             if watchlist is None:
-                return response
+                return None, 0.0
             versions += ((self.watchlist, str(watchlist)),)
-
-        def keep(rendered: HttpResponse) -> None:
-            if rendered.status_code != 200:
-                return
-            kept = tuple((name, rendered[name]) for name in self.headers if name in rendered)
-            content = rendered.content
-            gzipped = self.compress and len(content) >= _COMPRESS_FROM_BYTES
-            if gzipped:
-                content = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
-            entry: _Entry = (
-                versions,
-                fresh_until,
-                content,
-                rendered["Content-Type"],
-                kept,
-                gzipped,
-            )
-            cache.set(self._key(), entry, timeout=settings.RESPONSE_CACHE_SECONDS)
-            self._adopt_versions(versions)
-            # This first answer as every hit after it will be: compressed once, not twice.
-            sent_gzipped = gzipped and self._accepts_gzip()
-            if sent_gzipped:
-                rendered.content = content
-            self._encoded(rendered, gzipped=gzipped, sent_gzipped=sent_gzipped)
-
-        if isinstance(response, SimpleTemplateResponse):
-            response.add_post_render_callback(keep)
-        else:
-            keep(response)
-        return response
+        return versions, fresh_until
 
     def _accepts_gzip(self) -> bool:
         return bool(re_accepts_gzip.search(self.request.headers.get("Accept-Encoding", "")))
@@ -329,6 +341,21 @@ class SharedFragments:
         }
         if entries:
             cache.set_many(entries, timeout=settings.RESPONSE_CACHE_SECONDS)
+
+    def get_deflated(self, one: Shown) -> Deflated | None:
+        """The compressed markup kept of one account by store_deflated, if any."""
+        if not self._keeps(one):
+            return None
+        entry = cache.get(self._key(one))
+        if isinstance(entry, tuple) and len(entry) == 3:
+            return Deflated(*entry)
+        return None
+
+    def store_deflated(self, one: Shown, deflated: Deflated) -> None:
+        """Markup compressed once, for every page that shows it (caching.Spliced)."""
+        if self._keeps(one):
+            entry = (deflated.data, deflated.crc, deflated.size)
+            cache.set(self._key(one), entry, timeout=settings.RESPONSE_CACHE_SECONDS)
 
     def _keeps(self, one: Shown) -> bool:
         return (

@@ -20,11 +20,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from config.gzip_pieces import Deflated, Spliced
 from config.ratelimits import RateLimitExceeded, RateLimitUnavailable, rate_limit_hit
 from github_stats.caching import CachedResponse, SharedFragments, Shown
 from github_stats.github.errors import InvalidName
@@ -82,7 +82,8 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     except InvalidName as exc:
         invalid = Problem("invalid", "That is not a GitHub login", exc.message)
         return render_problem(request, TEMPLATE, invalid)
-    query, days = RepoQuery.parse(request.GET), _history_days(request)
+    # 30, 90, 365, or None for `days=all`; anything else the default (old links work).
+    query, days = RepoQuery.parse(request.GET), history_days_parse(request.GET.get("days"))
     year = activity_year_parse(request.GET.get("year"))
     # The login as typed: another spelling of it misses, and is redirected below.
     cached = CachedResponse(
@@ -124,11 +125,13 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
         shown: RepoQuery = context["repo_query"]  # the page the table landed on
         return push_url(response, shown.dashboard_url(context["page_url"], history_days=days))
 
-    context = _context(request, lookup, query=query, days=days, year=year)
+    kept = lookup.job is None  # a page that polls its refresh is not kept
+    context = _context(request, lookup, query=query, days=days, year=year, spliced=kept)
     response = TemplateResponse(request, TEMPLATE, context)
-    if lookup.job is None:
-        cached.store(response, shown=[Shown.of(context["profile"])])
-    return response
+    if not kept:
+        return response
+    account = [Shown.of(context["profile"])]
+    return cached.store(response, shown=account, spliced=context["body_spliced"])
 
 
 @login_required_htmx
@@ -231,10 +234,12 @@ def _context(
     days: int | None,
     year: int | None = None,
     parts: str = "",
+    spliced: bool = False,
 ) -> dict[str, Any]:
     """Everything the page (or the `parts` an htmx request asked for) shows. A whole page: the
     account row (already read) and its shared body, read only when no one has just rendered
-    it; the table or the charts alone: the dashboard's snapshot query, the table's two."""
+    it; the table or the charts alone: the dashboard's snapshot query, the table's two.
+    `spliced`: the body as kept, compressed, for the response to splice in (Spliced)."""
     account = lookup.account
     assert account is not None
     profile = account_profile(account=account)
@@ -251,7 +256,9 @@ def _context(
         context.update(_data(account, query=query, days=days, year=year, parts=parts))
     else:
         context["is_tracked"] = account_is_tracked(user=request.user, account=account)
-        context["body"] = _body(context, account=account, query=query, days=days, year=year)
+        body = _body(context, account=account, query=query, days=days, year=year)
+        context["body_spliced"] = piece = Spliced(body)
+        context["body"] = piece.placeholder if spliced else piece.markup()
     return context
 
 
@@ -296,20 +303,21 @@ def _body(
     query: RepoQuery,
     days: int | None,
     year: int | None,
-) -> SafeString:
+) -> Deflated:
     """Figures, history, languages and the table in this state, as every person sees them:
-    shared between people under the account's version (caching.SharedFragments)."""
+    shared between people under the account's version (caching.SharedFragments), kept
+    compressed as a gzipped page carries it (config/gzip_pieces.py)."""
     shown = Shown.of(context["profile"])
     fragments = SharedFragments("dashboard", state=_state(query, days, year))
-    if found := fragments.get_many([shown]):
-        return found[shown.login.lower()][0]
+    if (found := fragments.get_deflated(shown)) is not None:
+        return found
     # No request: the body cannot pick up anything personal (a CSRF token, the user).
     body = render_to_string(
         f"{TEMPLATE}#body", {**context, **_data(account, query=query, days=days, year=year)}
     )
-    fragments.store_many([(shown, body, None)])
-    # Our own template's output, escaped as it was rendered.
-    return mark_safe(body)  # noqa: S308  # nosec B308 B703
+    deflated = Deflated.of(body.encode())
+    fragments.store_deflated(shown, deflated)
+    return deflated
 
 
 def _without_account(request: HtmxHttpRequest, lookup: AccountLookup) -> HttpResponse:
@@ -376,11 +384,6 @@ def _page_back(request: HtmxHttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
     path = urlsplit(back).path
     return path if safe and not urlsplit(back).netloc and path.startswith("/r/") else ""
-
-
-def _history_days(request: HtmxHttpRequest) -> int | None:
-    """30, 90, 365, or None for `days=all`; anything else the default (old links work)."""
-    return history_days_parse(request.GET.get("days"))
 
 
 def _state(query: RepoQuery, days: int | None, year: int | None = None) -> str:

@@ -4,6 +4,7 @@ an account someone else just looked at reads only the account row, and shows the
 state and CSRF token. Every change is made as production makes it (a real refresh against the
 fake GitHub, Track through the pages)."""
 
+import gzip
 import re
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from config.gzip_pieces import Deflated
 from github_stats.models import AccountSnapshot, GitHubAccount, today_utc
 from tests.factories import UserFactory
 from tests.pages.cache_helpers import behind_the_caches_back
@@ -74,7 +76,8 @@ def test_the_shared_body_holds_nothing_personal(account, user, client_logged_in,
     assert "Tracking" not in others
     assert csrf_token(others) != csrf_token(mine)
     (key,) = fragment_keys()
-    markup, _ = cache.get(key)
+    markup = Deflated(*cache.get(key)).inflated().decode()
+    assert '<section class="figures"' in markup
     assert "csrfmiddlewaretoken" not in markup
     assert user.email not in markup
 
@@ -162,3 +165,51 @@ def test_a_stale_row_is_not_served_from_what_was_shared(watchers):
         fetched_at=timezone.now() - timedelta(days=2),
     )
     assert "Stale" in watchers[1].get(WATCHLIST).content.decode()
+
+
+BROWSER = "gzip, deflate, br, zstd"  # what Chromium sends
+PLACEHOLDER = "<!--piece-"  # caching.Spliced's, which no page may ever show
+
+
+def test_a_new_visitors_gzipped_page_carries_the_shared_body_as_it_was_compressed(
+    account, client_logged_in
+):
+    first = client_logged_in.get(PAGE, HTTP_ACCEPT_ENCODING=BROWSER)
+    (key,) = fragment_keys()
+    body = Deflated(*cache.get(key))
+    second = signed_in(UserFactory()).get(PAGE, HTTP_ACCEPT_ENCODING=BROWSER)
+    assert second["Content-Encoding"] == "gzip"
+    # Spliced in byte for byte, not inflated and compressed again for this person.
+    assert body.data in second.content
+    pages = [gzip.decompress(response.content).decode() for response in (first, second)]
+    assert body.inflated().decode() in pages[1]
+    assert (
+        pages[0].count('<section class="figures"')
+        == pages[1].count('<section class="figures"')
+        == 1
+    )
+    assert PLACEHOLDER not in pages[0] + pages[1]
+    # A client without gzip: the same page, the body inflated into it.
+    plain = signed_in(UserFactory()).get(PAGE).content.decode()
+    assert body.inflated().decode() in plain
+    assert PLACEHOLDER not in plain
+
+
+@pytest.mark.parametrize("browser", [BROWSER, ""])
+def test_a_page_that_is_not_kept_carries_the_body_itself(
+    account, client_logged_in, settings, browser
+):
+    settings.RESPONSE_CACHE_SECONDS = 0
+    response = client_logged_in.get(PAGE, HTTP_ACCEPT_ENCODING=browser)
+    assert "Content-Encoding" not in response
+    page = response.content.decode()
+    assert '<section class="figures"' in page
+    assert PLACEHOLDER not in page
+
+
+def test_a_stale_page_that_polls_its_refresh_carries_the_body_itself(account, client_logged_in):
+    client_logged_in.get(PAGE, HTTP_ACCEPT_ENCODING=BROWSER)  # the shared body, kept
+    behind_the_caches_back(account, fetched_at=timezone.now() - timedelta(days=2))
+    page = signed_in(UserFactory()).get(PAGE, HTTP_ACCEPT_ENCODING=BROWSER).content.decode()
+    assert '<section class="figures"' in page
+    assert PLACEHOLDER not in page
