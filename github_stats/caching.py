@@ -18,9 +18,6 @@ valid as it is); API answers about accounts are the same for everyone and are sh
 carry the UTC day (figures' 7/30-day changes end today) and a digest of the code and templates
 (a deploy never serves old markup).
 
-Times shown in cached pages depend only on the day: the server writes dates ("today, 14:03
-UTC"), and static/js/times.js tells them as "12 minutes ago" in the browser.
-
 A hit costs one cache round trip when the page names its accounts (a dashboard: its entry and its
 account's version together), two when only the entry knows them (the watchlist). With the cache
 down (django-redis IGNORE_EXCEPTIONS) every read is a miss and responses come from the database.
@@ -70,11 +67,8 @@ def account_version_publish(
     rendered under, so its responses are dropped. (Deleting it would let a render that read
     the old rows adopt their version back.)"""
     versions = {_version_key(login): version}
-    versions.update(
-        (_version_key(old), new_cache_version())
-        for old in previous_logins
-        if old.lower() != login.lower()
-    )
+    renamed = (old for old in previous_logins if old.lower() != login.lower())
+    versions.update((_version_key(old), new_cache_version()) for old in renamed)
     cache.set_many(versions, timeout=_VERSION_TIMEOUT)
 
 
@@ -153,7 +147,9 @@ class CachedResponse:
         if personal and request.user.is_authenticated:
             self.watchlist = _WATCHLIST.format(request.user.pk)
             self.known.append(_version_key(self.watchlist))
+        # Every version key read (found or not), so that storing reads none of them again.
         self.seen_versions: dict[str, Any] = {}
+        self.read_keys: set[str] = set()
 
     def reads(self) -> list[str]:
         """The keys hit() reads first (the entry, the versions known before), for a caller that
@@ -168,6 +164,7 @@ class CachedResponse:
         if found is None:
             found = cache.get_many([key, *self.known])
         self.seen_versions = {k: v for k, v in found.items() if k in self.known}
+        self.read_keys = set(self.known)
         watchlist_key = _version_key(self.watchlist) if self.watchlist else ""
         if watchlist_key and watchlist_key not in self.seen_versions:
             # Lost (or never published): from now on, a new one. Read before any of the page's
@@ -185,7 +182,9 @@ class CachedResponse:
             return None
         wanted = {_version_key(login): version for login, version in versions}
         unseen = [k for k in wanted if k not in self.known]
-        current = {**self.seen_versions, **(cache.get_many(unseen) if unseen else {})}
+        self.seen_versions.update(cache.get_many(unseen) if unseen else {})
+        self.read_keys.update(unseen)
+        current = self.seen_versions
         if any(current.get(k) != version for k, version in wanted.items()):
             return None
         sent_gzipped = gzipped and self._accepts_gzip()
@@ -276,10 +275,10 @@ class CachedResponse:
         never replaces one a refresh published meanwhile, so a response of older rows can only
         ever be a miss."""
         keys = {_version_key(login): version for login, version in versions}
-        unseen = [k for k in keys if k not in self.seen_versions]
-        present = cache.get_many(unseen) if unseen else {}
+        unread = [k for k in keys if k not in self.read_keys]
+        present = {**self.seen_versions, **(cache.get_many(unread) if unread else {})}
         for key, version in keys.items():
-            if key not in self.seen_versions and key not in present:
+            if key not in present:
                 cache.add(key, version, timeout=_VERSION_TIMEOUT)
 
     def _cacheable(self) -> bool:

@@ -95,3 +95,34 @@ def test_errors_are_not_stored():
     account_version_publish(login="race", version="v1")
     _shared().store(HttpResponse(b"gone", status=404), shown=[_shown("v1")])
     assert _shared().hit() is None
+
+
+def test_storing_reads_no_version_again_that_the_miss_just_read(monkeypatch):
+    # The watchlist's way: the entry names its accounts, so a hit reads their versions after it.
+    def rows() -> CachedResponse:
+        request = RequestFactory().get("/watchlist-like")
+        request.user = AnonymousUser()
+        return CachedResponse(request, name="rows", personal=False)
+
+    def shown(login: str, version: str) -> Shown:
+        return Shown(login=login, version=version, stale_at=timezone.now() + timedelta(hours=1))
+
+    for login in ("race", "other"):
+        account_version_publish(login=login, version="v1")
+    rows().store(HttpResponse(b"v1 rows"), shown=[shown("race", "v1"), shown("other", "v1")])
+    account_version_publish(login="race", version="v2")  # one of them refreshed
+    rendering = rows()
+    assert rendering.hit() is None
+    read = cache.get_many
+    asked: list[str] = []
+
+    def get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return read(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    rendering.store(HttpResponse(b"v2 rows"), shown=[shown("race", "v2"), shown("other", "v1")])
+    assert [key for key in asked if key.startswith("github_stats:version:")] == []
+    hit = rows().hit()
+    assert hit is not None
+    assert hit.content == b"v2 rows"
