@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from github_stats.caching import CachedResponse, Shown, account_version_publish
+from tests.pages.cache_helpers import cache_reads_spied
 
 pytestmark = pytest.mark.django_db
 
@@ -113,14 +114,7 @@ def test_storing_reads_no_version_again_that_the_miss_just_read(monkeypatch):
     account_version_publish(login="race", version="v2")  # one of them refreshed
     rendering = rows()
     assert rendering.hit() is None
-    read = cache.get_many
-    asked: list[str] = []
-
-    def get_many(keys, *args, **kwargs):
-        asked.extend(keys)
-        return read(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", get_many)
+    asked = cache_reads_spied(monkeypatch)
     rendering.store(HttpResponse(b"v2 rows"), shown=[shown("race", "v2"), shown("other", "v1")])
     assert [key for key in asked if key.startswith("github_stats:version:")] == []
     hit = rows().hit()

@@ -20,6 +20,19 @@ def response_keys() -> list[str]:
     return [key for key in cache._cache if "github_stats:response:" in key]
 
 
+def cache_reads_spied(monkeypatch) -> list[str]:
+    """Every key the cache's get_many is asked for from now on, in order."""
+    read = cache.get_many
+    asked: list[str] = []
+
+    def get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return read(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    return asked
+
+
 def dead_redis(*, ignore_exceptions: bool = True) -> dict:
     """CACHES with a django-redis cache on a closed port: what production sees while Redis is
     down (production sets IGNORE_EXCEPTIONS)."""

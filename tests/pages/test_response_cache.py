@@ -16,7 +16,7 @@ from django.utils import timezone
 from github_stats.models import GitHubAccount, JobStatus, RefreshJob, Repository, Tracking
 from github_stats.services.moderation import account_hide, account_unhide
 from tests.factories import UserFactory
-from tests.pages.cache_helpers import behind_the_caches_back, response_keys
+from tests.pages.cache_helpers import behind_the_caches_back, cache_reads_spied, response_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -240,14 +240,7 @@ def test_the_cache_can_be_switched_off(client_logged_in, account, settings):
 
 
 def test_an_invalid_login_is_refused_before_any_cache_read(client_logged_in, monkeypatch):
-    read = cache.get_many
-    asked: list[str] = []
-
-    def get_many(keys, *args, **kwargs):
-        asked.extend(keys)
-        return read(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", get_many)
+    asked = cache_reads_spied(monkeypatch)
     response = client_logged_in.get("/u/-not-valid-")
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response_keys() == []
