@@ -12,13 +12,16 @@ language names, which may come from GitHub) goes through `_text`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from django.template.defaultfilters import filesizeformat
 
 from github_stats.ui.charts import LanguageBar, LineChart, Sparkline
+from github_stats.ui.contrast import outline_classes
 from github_stats.ui.formatting import compact_number
 from github_stats.ui.heatmap import Bars, Heatmap
+from github_stats.ui.languages import LANGUAGE_COLORS
 
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 
@@ -139,6 +142,23 @@ def language_bar_html(bar: LanguageBar) -> str:
     parts.extend(legend)
     parts.append("</ul></figure>")
     return "".join(parts)
+
+
+@lru_cache(maxsize=len(LANGUAGE_COLORS) + 1)
+def language_dot_svg(color: str) -> str:
+    """The repository table's dot of a primary language: GitHub's colour for it, outlined on a
+    theme whose background it is too faint for (ui/contrast.py), or the neutral dot ("": a
+    language without a colour). Drawn once per colour: a table of 20 rows drew it by ten
+    template nodes a row."""
+    circle = '<circle cx="5" cy="5" r="5" class="lang-other"/>'
+    if color:
+        outline = outline_classes(color=color)
+        outlined = f' class="{_text(outline)}"' if outline else ""
+        circle = f'<circle cx="5" cy="5" r="5" fill="{_text(color)}"{outlined}/>'
+    return (
+        '<svg class="swatch" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">'
+        f"{circle}</svg>"
+    )
 
 
 def _value(value: int, unit: str) -> str:

@@ -206,3 +206,22 @@ def test_top_shares_fold_the_tail_into_other():
     assert shares[-1].value == sum(10 - i for i in range(3, 10))
     assert sum(share.share for share in shares) == pytest.approx(1.0)
     assert top_shares([("Go", 0)]) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "circle"),
+    [
+        ("Python", '<circle cx="5" cy="5" r="5" fill="#3572A5"/>'),
+        # Too pale on a light background: outlined there (ui/contrast.py).
+        ("JavaScript", '<circle cx="5" cy="5" r="5" fill="#f1e05a" class="lang-outline-light"/>'),
+        # A language GitHub gives no colour, or a name it never sent us: the neutral dot.
+        (PAYLOAD, '<circle cx="5" cy="5" r="5" class="lang-other"/>'),
+    ],
+)
+def test_a_repositorys_language_dot(language, circle):
+    html = _draw("{% language_dot language %}", language=language)
+    _parse(html)
+    assert html == (
+        '<svg class="swatch" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">'
+        f"{circle}</svg>"
+    )

@@ -2,7 +2,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import truncatechars
 
+from github_stats.templatetags.gitpulse import shortened
 from github_stats.ui.formatting import (
     compact_number,
     moment_text,
@@ -102,3 +104,25 @@ def test_filters_tolerate_garbage():
         Context({"x": "abc"})
     )
     assert html == "— — flat"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "A fast web framework",
+        "x" * 20,  # exactly the length: unchanged
+        "x" * 21,  # one more: cut, with Django's ellipsis
+        "Café au lait, déjà vu",  # not ASCII: Django's own walk (NFC, combining marks)
+        "e\u0301" * 12,  # 24 code points, 12 characters as Django counts them
+        "e\u0301" * 5,  # fits, yet Django writes it composed (NFC)
+        "🚀 Blazing fast " * 3,
+        "<b>bold</b> & friends, long enough to be cut",
+    ],
+)
+def test_shortened_is_djangos_truncatechars(text):
+    assert shortened(text, 20) == truncatechars(text, 20)
+    rendered = Template("{% load gitpulse %}{{ text|shortened:20 }}").render(
+        Context({"text": text})
+    )
+    assert rendered == Template("{{ text|truncatechars:20 }}").render(Context({"text": text}))
