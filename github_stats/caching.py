@@ -147,8 +147,8 @@ class CachedResponse:
         if personal and request.user.is_authenticated:
             self.watchlist = _WATCHLIST.format(request.user.pk)
             self.known.append(_version_key(self.watchlist))
-        # Every version key read (found or not), so that storing reads none of them again.
-        self.seen_versions: dict[str, Any] = {}
+        self.seen_versions: dict[str, Any] = {}  # the versions found, by key
+        # Every version key read, found or not: storing reads none of them again.
         self.read_keys: set[str] = set()
 
     def reads(self) -> list[str]:
