@@ -12,27 +12,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from github_stats.models import ContributionYear, today_utc, year_pairs
+from github_stats.models import ContributionYear, today_utc
 from tests.cards.conftest import HOSTILE_TEXTS, SVG_NS, svg_of, texts_of
+from tests.github_stats.factories import contribution_days
 from tests.pages.factories import GitHubAccountFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/cards/{}/activity.svg"
-
-
-def _store(account, days: dict[date, int]) -> None:
-    by_year: dict[int, dict[date, int]] = {}
-    for day, count in days.items():
-        by_year.setdefault(day.year, {})[day] = count
-    for year, counts in by_year.items():
-        ContributionYear.objects.create(
-            account=account,
-            year=year,
-            days=year_pairs(counts),
-            total=sum(counts.values()),
-            fetched_at=timezone.now(),
-        )
 
 
 @pytest.fixture
@@ -45,7 +32,7 @@ def coder(db):
     days |= {today - timedelta(days=100 + i): 1 for i in range(10)}
     days[today - timedelta(days=200)] = 40
     days[date(today.year - 6, 3, 1)] = 7
-    _store(account, days)
+    contribution_days(account, days)
     return account
 
 
@@ -126,7 +113,7 @@ def test_a_user_without_recent_days_still_gets_an_empty_calendar(client, db):
 
 
 def test_a_hostile_account_is_text(client, hostile):
-    _store(hostile, {today_utc(): 3})
+    contribution_days(hostile, {today_utc(): 3})
     for query in ("", "?show=streak", f"?title={HOSTILE_TEXTS[0]}"):
         response = client.get(URL.format("mallory") + query)
         svg_of(response)
@@ -181,7 +168,7 @@ def test_options_change_the_drawing(client, coder):
 def test_locale_formats_numbers(client, db):
     account = GitHubAccountFactory(login="busy", kind="user")
     today = today_utc()
-    _store(account, {today - timedelta(days=i): 300 for i in range(5)})
+    contribution_days(account, {today - timedelta(days=i): 300 for i in range(5)})
     assert "1.500 contributions" in texts_of(svg_of(client.get(URL.format("busy") + "?locale=de")))
     assert "1,500 contributions" in texts_of(svg_of(client.get(URL.format("busy"))))
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.fakegithub import render
 from tests.fakegithub.records import Fault
-from tests.fakegithub.state import FakeState
+from tests.fakegithub.state import FakeAccount, FakeState
 
 _GRAPHQL_FIELD = re.compile(
     r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)"
@@ -194,3 +196,60 @@ def conditional_answer(response: Response, *, headers: Any, link_on_304: bool) -
     if link_on_304 and "Link" in response.headers:
         headers["Link"] = response.headers["Link"]
     return Response(304, headers=headers)
+
+
+def repo_list_answer(account: FakeAccount | None, params: dict[str, str], api: str) -> Response:
+    """An account's repositories a page at a time, as GitHub lists them: its `type` filter, its
+    default orders, and Link headers in the id form GitHub switches to."""
+    if account is None:
+        return Response(404, render.not_found())
+    try:
+        per_page = min(max(int(params.get("per_page", 30)), 1), 100)
+        page = max(int(params.get("page", 1)), 1)
+    except ValueError:
+        return Response(422, {"message": "Invalid pagination", "documentation_url": ""})
+    repos = list(account.repos.values())
+    kind = params.get("type", "owner" if account.kind == "user" else "all")
+    if kind == "sources":
+        repos = [r for r in repos if not r.is_fork]
+    elif kind == "forks":
+        repos = [r for r in repos if r.is_fork]
+    elif kind == "member":
+        repos = []
+    # GitHub's defaults: users' repositories by full_name, organisations' by creation.
+    if account.kind == "user":
+        repos.sort(key=lambda r: r.name.lower())
+    else:
+        repos.sort(key=lambda r: (r.created_at, r.id))
+    last = max(math.ceil(len(repos) / per_page), 1)
+    chunk = repos[(page - 1) * per_page : page * per_page]
+    body = [render.repo_json(repo, api) for repo in chunk]
+    # Page links switch to the id form, as GitHub's do.
+    collection = (
+        f"/user/{account.id}/repos"
+        if account.kind == "user"
+        else f"/organizations/{account.id}/repos"
+    )
+    headers = link_header(f"{api}{collection}", params, page, last)
+    return Response(200, body, headers=headers, conditional=True)
+
+
+def link_header(collection: str, params: dict[str, str], page: int, last: int) -> dict[str, str]:
+    """GitHub's Link header of a paginated list (prev, next, last, first), its other
+    parameters kept."""
+    if last <= 1 and page <= 1:
+        return {}
+    kept = {key: value for key, value in params.items() if key != "page"}
+
+    def link(number: int, rel: str) -> str:
+        query = urlencode({**kept, "page": number})
+        return f'<{collection}?{query}>; rel="{rel}"'
+
+    links = []
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links += [link(page + 1, "next"), link(last, "last")]
+    if page > 1:
+        links.append(link(1, "first"))
+    return {"Link": ", ".join(links)}

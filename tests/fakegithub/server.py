@@ -4,14 +4,13 @@ GraphQL query the client sends, with ETags, Link pagination and rate-limit heade
 from __future__ import annotations
 
 import json
-import math
 import sys
 import threading
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from tests.fakegithub import render
 from tests.fakegithub.answers import (
@@ -20,6 +19,7 @@ from tests.fakegithub.answers import (
     fault_answer,
     graphql_answer,
     rate_limit_answer,
+    repo_list_answer,
 )
 from tests.fakegithub.contributions import events_answer
 from tests.fakegithub.stars import history_answer
@@ -174,20 +174,20 @@ class _Handler(BaseHTTPRequestHandler):
                 moved = self._moved(login, "/user/{id}/repos", query)
                 if moved:
                     return moved
-                return self._repo_list(state.account(login), params, api)
+                return repo_list_answer(state.account(login), params, api)
             case ["orgs", login, "repos"]:
                 account = state.account(login)
-                return self._repo_list(
+                return repo_list_answer(
                     account if account and account.kind == "org" else None, params, api
                 )
             case ["user", ident, "repos"] if ident.isdigit():
                 account = state.accounts_by_id.get(int(ident))
-                return self._repo_list(
+                return repo_list_answer(
                     account if account and account.kind == "user" else None, params, api
                 )
             case ["organizations", ident, "repos"] if ident.isdigit():
                 account = state.accounts_by_id.get(int(ident))
-                return self._repo_list(
+                return repo_list_answer(
                     account if account and account.kind == "org" else None, params, api
                 )
             case ["users", login, "events", "public"]:
@@ -266,55 +266,6 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             return None
         return self._moved(owner, f"/repositories/{repo.id}{suffix}", query)
-
-    def _repo_list(self, account: FakeAccount | None, params: dict[str, str], api: str) -> Response:
-        if account is None:
-            return Response(404, render.not_found())
-        try:
-            per_page = min(max(int(params.get("per_page", 30)), 1), 100)
-            page = max(int(params.get("page", 1)), 1)
-        except ValueError:
-            return Response(422, {"message": "Invalid pagination", "documentation_url": ""})
-        repos = list(account.repos.values())
-        kind = params.get("type", "owner" if account.kind == "user" else "all")
-        if kind == "sources":
-            repos = [r for r in repos if not r.is_fork]
-        elif kind == "forks":
-            repos = [r for r in repos if r.is_fork]
-        elif kind == "member":
-            repos = []
-        # GitHub's defaults: users' repositories by full_name, organisations' by creation.
-        if account.kind == "user":
-            repos.sort(key=lambda r: r.name.lower())
-        else:
-            repos.sort(key=lambda r: (r.created_at, r.id))
-        last = max(math.ceil(len(repos) / per_page), 1)
-        chunk = repos[(page - 1) * per_page : page * per_page]
-        body = [render.repo_json(repo, api) for repo in chunk]
-        headers: dict[str, str] = {}
-        if last > 1 or page > 1:
-            # Page links switch to the id form, as GitHub's do.
-            collection = (
-                f"/user/{account.id}/repos"
-                if account.kind == "user"
-                else f"/organizations/{account.id}/repos"
-            )
-            kept = {k: v for k, v in params.items() if k != "page"}
-
-            def link(number: int, rel: str) -> str:
-                query = urlencode({**kept, "page": number})
-                return f'<{api}{collection}?{query}>; rel="{rel}"'
-
-            links = []
-            if page > 1:
-                links.append(link(min(page - 1, last), "prev"))
-            if page < last:
-                links.append(link(page + 1, "next"))
-                links.append(link(last, "last"))
-            if page > 1:
-                links.append(link(1, "first"))
-            headers["Link"] = ", ".join(links)
-        return Response(200, body, headers=headers, conditional=True)
 
     # --- HTTP details -----------------------------------------------------------------------
 

@@ -20,9 +20,8 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
-from tests.fakegithub.answers import Response
+from tests.fakegithub.answers import Response, link_header
 from tests.fakegithub.records import FakeRepo
 from tests.fakegithub.render import not_found
 
@@ -115,28 +114,8 @@ def history_answer(
         counts = [days.get(start + timedelta(days=offset), 0) for offset in range(7)]
         body.append({"week": _unix(start), "total": sum(counts), "days": counts})
     collection = f"{api}/repositories/{repo.id}/stargazers/history"
-    headers = _links(collection, params, page, last)
+    headers = link_header(collection, params, page, last)
     return Response(200, body, headers=headers, conditional=True)
-
-
-def _links(collection: str, params: dict[str, str], page: int, last: int) -> dict[str, str]:
-    """GitHub's Link header, as the repository list's (prev, next, last, first)."""
-    if last <= 1 and page <= 1:
-        return {}
-    kept = {key: value for key, value in params.items() if key != "page"}
-
-    def link(number: int, rel: str) -> str:
-        query = urlencode({**kept, "page": number})
-        return f'<{collection}?{query}>; rel="{rel}"'
-
-    links = []
-    if page > 1:
-        links.append(link(min(page - 1, last), "prev"))
-    if page < last:
-        links += [link(page + 1, "next"), link(last, "last")]
-    if page > 1:
-        links.append(link(1, "first"))
-    return {"Link": ", ".join(links)}
 
 
 # --- generation -------------------------------------------------------------------------------

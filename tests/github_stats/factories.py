@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from github_stats.models import (
     AccountSnapshot,
+    ContributionYear,
     GitHubAccount,
     JobStatus,
     RefreshJob,
@@ -16,6 +17,7 @@ from github_stats.models import (
     Repository,
     Tracking,
     today_utc,
+    year_pairs,
 )
 from github_stats.services.refresh_rows import RepositorySums
 from tests.factories import UserFactory
@@ -118,3 +120,18 @@ class RefreshJobFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(GitHubAccountFactory)
     login = factory.LazyAttribute(lambda o: o.account.login.lower() if o.account else "someone")
     status = JobStatus.QUEUED
+
+
+def contribution_days(account: GitHubAccount, days: dict[dt.date, int]) -> None:
+    """A contribution calendar of these days' counts, stored a year a row as the fill does."""
+    by_year: dict[int, dict[dt.date, int]] = {}
+    for day, count in days.items():
+        by_year.setdefault(day.year, {})[day] = count
+    for year, counts in by_year.items():
+        ContributionYear.objects.create(
+            account=account,
+            year=year,
+            days=year_pairs(counts),
+            total=sum(counts.values()),
+            fetched_at=timezone.now(),
+        )

@@ -85,3 +85,13 @@ def snapshots_for(
         )
         for i in range(days)
     )
+
+
+def compared_account(login: str, **fields) -> GitHubAccount:
+    """An account as the compare pages' tests want it: two repositories (Python 40 stars, Go 2)
+    and 91 days of stars growing by 2 a day, followers and forks unchanged."""
+    account = stored.GitHubAccountFactory(login=login, **fields)
+    stored.RepositoryFactory(owner=account, language="Python", stars=40)
+    stored.RepositoryFactory(owner=account, language="Go", stars=2)
+    snapshots_for(account, days=91, forks_from=3, forks_every=0, followers_step=0)
+    return account

@@ -9,25 +9,16 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from github_stats.models import GitHubAccount, JobStatus, RefreshJob
+from github_stats.models import JobStatus, RefreshJob
 from github_stats.services.jobs import refresh_job_create
 from tests.fakegithub import HOSTILE_SCRIPT, HOSTILE_SVG, FakeGitHub
 from tests.github_stats.factories import GitHubAccountFactory, RepositoryFactory, TrackingFactory
-from tests.pages.factories import snapshots_for
+from tests.pages.factories import compared_account as stored
 
 pytestmark = pytest.mark.django_db
 
 URL = "/compare/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "compare-body"}
-
-
-def stored(login: str, **fields) -> GitHubAccount:
-    account = GitHubAccountFactory(login=login, **fields)
-    RepositoryFactory(owner=account, language="Python", stars=40)
-    RepositoryFactory(owner=account, language="Go", stars=2)
-    # 91 days of stars growing by 2 a day; followers and forks unchanged
-    snapshots_for(account, days=91, forks_from=3, forks_every=0, followers_step=0)
-    return account
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -364,68 +355,3 @@ def test_script_and_svg_payloads_show_as_text_also_in_svgs(client_logged_in: Cli
     assert (
         "&lt;svg xmlns=&quot;http://www.w3.org/2000/svg&quot; onload=&quot;alert(1)&quot;" in body
     )
-
-
-# --- Activity figures -----------------------------------------------------------------------
-
-
-def _contributions(account: GitHubAccount, days: dict) -> None:
-    from django.utils import timezone
-
-    from github_stats.models import ContributionYear, year_pairs
-
-    by_year: dict[int, dict] = {}
-    for day, count in days.items():
-        by_year.setdefault(day.year, {})[day] = count
-    for year, counts in by_year.items():
-        ContributionYear.objects.create(
-            account=account,
-            year=year,
-            days=year_pairs(counts),
-            total=sum(counts.values()),
-            fetched_at=timezone.now(),
-        )
-
-
-def _activity_cells(content: str, label: str) -> list[str]:
-    row = re.search(rf'<tr class="compare-activity">\s*<th scope="row">{label}</th>(.*?)</tr>',
-                    content, re.S)  # fmt: skip
-    assert row is not None, label
-    return [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td.*?</td>", row[1], re.S)]
-
-
-def test_activity_figures_beside_the_others(client_logged_in: Client):
-    from datetime import date, timedelta
-
-    from github_stats.models import today_utc
-
-    today = today_utc()
-    alice = stored("alice", kind="user")
-    _contributions(alice, {today - timedelta(days=i): 3 for i in range(4)}
-                   | {date(today.year - 1, 6, 1): 50, date(today.year - 5, 2, 2): 7})  # fmt: skip
-    stored("bob", kind="user")  # no calendar stored
-    stored("acme", kind="org")
-
-    content = client_logged_in.get(URL, {"logins": "alice,bob,acme"}).content.decode()
-
-    this_year = _activity_cells(content, "Contributions this year")
-    assert ">12<" in this_year[0]
-    assert ">50<" in _activity_cells(content, "Contributions last year")[0]
-    assert ">69<" in _activity_cells(content, "All-time contributions")[0]
-    assert ">4<" in _activity_cells(content, "Current streak, days")[0]
-    assert ">4<" in _activity_cells(content, "Longest streak, days")[0]
-    assert "—" in this_year[1]
-    assert "No contributions stored yet" in this_year[1]
-    assert "—" in this_year[2]
-    assert "no contribution calendar for organisations" in this_year[2]
-
-
-def test_organisations_alone_have_no_activity_rows_and_no_extra_query(
-    client_logged_in: Client, django_assert_num_queries
-):
-    stored("acme", kind="org")
-    stored("initech", kind="org")
-    # the user, the accounts, their snapshots: no contribution years to read for organisations
-    with django_assert_num_queries(3):
-        content = client_logged_in.get(URL, {"logins": "acme,initech"}).content.decode()
-    assert "compare-activity" not in content
