@@ -15,9 +15,17 @@ def behind_the_caches_back(account: GitHubAccount, **fields) -> None:
 
 def response_keys() -> list[str]:
     """The cached responses' keys (the versions' keys left out)."""
+    return cached_keys("github_stats:response:")
+
+
+def cached_keys(prefix: str) -> list[str]:
+    """The keys in the cache that start with `prefix`, as the code gave them (so `cache.get`
+    reads them back), with django-redis or the local-memory cache of the default settings."""
     if hasattr(cache, "keys"):  # django-redis
-        return list(cache.keys("github_stats:response:*"))
-    return [key for key in cache._cache if "github_stats:response:" in key]
+        return list(cache.keys(f"{prefix}*"))
+    # Local memory keeps "<KEY_PREFIX>:<version>:<key>" (Django's default key function).
+    kept = (key.split(":", 2)[2] for key in cache._cache)
+    return [key for key in kept if key.startswith(prefix)]
 
 
 def cache_reads_spied(monkeypatch) -> list[str]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.gzip_pieces import Deflated
 from github_stats.models import AccountSnapshot, GitHubAccount, today_utc
 from tests.factories import UserFactory
-from tests.pages.cache_helpers import behind_the_caches_back
+from tests.pages.cache_helpers import behind_the_caches_back, cached_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,7 @@ SCRIPT = '<script>alert("x")</script>'
 
 
 def fragment_keys() -> list[str]:
-    if hasattr(cache, "keys"):  # django-redis
-        return list(cache.keys("github_stats:fragment:*"))
-    return [key for key in cache._cache if "github_stats:fragment:" in key]
+    return cached_keys("github_stats:fragment:")
 
 
 def signed_in(user) -> Client:
