@@ -69,6 +69,17 @@ class Spliced:
         # Markup rendered by our own templates, escaped as it was rendered.
         return mark_safe(self.deflated.inflated().decode())  # noqa: S308  # nosec B308 B703
 
+    def filled(self, content: bytes) -> bytes:
+        """The page `content` with the piece inflated in place (a client without gzip, a page
+        that is not kept)."""
+        head, tail = self.parts(content)
+        return head + self.deflated.inflated() + tail
+
+    def gzipped(self, content: bytes, *, max_random_bytes: int = 0) -> bytes:
+        """The page `content` as one gzip stream, the piece carried in it as it is."""
+        head, tail = self.parts(content)
+        return gzip_joined([head, self.deflated, tail], max_random_bytes=max_random_bytes)
+
     def parts(self, content: bytes) -> tuple[bytes, bytes]:
         """The page's bytes before and after the placeholder."""
         head, found, tail = content.partition(self.placeholder.encode())

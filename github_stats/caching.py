@@ -50,7 +50,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
 
-from config.gzip_pieces import Deflated, Spliced, gzip_joined
+from config.gzip_pieces import Deflated, Spliced
 from github_stats.models import new_cache_version, today_utc
 
 _VERSION_KEY = "github_stats:version:{}"
@@ -184,8 +184,7 @@ class CachedResponse:
         unseen = [k for k in wanted if k not in self.known]
         self.seen_versions.update(cache.get_many(unseen) if unseen else {})
         self.read_keys.update(unseen)
-        current = self.seen_versions
-        if any(current.get(k) != version for k, version in wanted.items()):
+        if any(self.seen_versions.get(k) != version for k, version in wanted.items()):
             return None
         sent_gzipped = gzipped and self._accepts_gzip()
         if gzipped and not sent_gzipped:
@@ -203,21 +202,17 @@ class CachedResponse:
         versions, fresh_until = self._kept_as(shown)
 
         def keep(rendered: HttpResponse) -> None:
-            head, tail = spliced.parts(rendered.content) if spliced else (rendered.content, b"")
-
-            def plain() -> bytes:
-                return head if spliced is None else head + spliced.deflated.inflated() + tail
-
             if versions is None or rendered.status_code != 200:
-                rendered.content = plain()
+                if spliced is not None:
+                    rendered.content = spliced.filled(rendered.content)
                 return
             kept = tuple((name, rendered[name]) for name in self.headers if name in rendered)
             padding = GZipMiddleware.max_random_bytes
             if spliced is not None and self.compress:
                 gzipped = True
-                content = gzip_joined([head, spliced.deflated, tail], max_random_bytes=padding)
+                content = spliced.gzipped(rendered.content, max_random_bytes=padding)
             else:
-                content = plain()
+                content = spliced.filled(rendered.content) if spliced else rendered.content
                 gzipped = self.compress and len(content) >= _COMPRESS_FROM_BYTES
                 if gzipped:
                     content = compress_string(content, max_random_bytes=padding)
@@ -227,7 +222,10 @@ class CachedResponse:
             self._adopt_versions(versions)
             # This first answer as every hit after it will be: compressed once, not twice.
             sent_gzipped = gzipped and self._accepts_gzip()
-            rendered.content = content if sent_gzipped else plain()
+            if sent_gzipped:
+                rendered.content = content
+            elif spliced is not None:
+                rendered.content = spliced.filled(rendered.content) if gzipped else content
             self._encoded(rendered, gzipped=gzipped, sent_gzipped=sent_gzipped)
 
         if versions is None and spliced is None:
@@ -351,7 +349,7 @@ class SharedFragments:
         return None
 
     def store_deflated(self, one: Shown, deflated: Deflated) -> None:
-        """Markup compressed once, for every page that shows it (caching.Spliced)."""
+        """Markup compressed once, for every page that shows it (config/gzip_pieces.py)."""
         if self._keeps(one):
             entry = (deflated.data, deflated.crc, deflated.size)
             cache.set(self._key(one), entry, timeout=settings.RESPONSE_CACHE_SECONDS)

@@ -130,8 +130,9 @@ def account_dashboard(request: HtmxHttpRequest, login: str) -> HttpResponse:
     response = TemplateResponse(request, TEMPLATE, context)
     if not kept:
         return response
-    account = [Shown.of(context["profile"])]
-    return cached.store(response, shown=account, spliced=context["body_spliced"])
+    return cached.store(
+        response, shown=[Shown.of(context["profile"])], spliced=context["body_spliced"]
+    )
 
 
 @login_required_htmx
@@ -257,8 +258,10 @@ def _context(
     else:
         context["is_tracked"] = account_is_tracked(user=request.user, account=account)
         body = _body(context, account=account, query=query, days=days, year=year)
-        context["body_spliced"] = piece = Spliced(body)
+        piece = Spliced(body)
         context["body"] = piece.placeholder if spliced else piece.markup()
+        if spliced:
+            context["body_spliced"] = piece
     return context
 
 

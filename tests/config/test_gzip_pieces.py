@@ -81,5 +81,9 @@ def test_a_spliced_piece_is_found_by_its_own_placeholder_only():
     page = f"<main>{body.placeholder}</main>".encode()
     assert body.parts(page) == (b"<main>", b"</main>")
     assert body.markup() == "<p>body</p>"
+    assert body.filled(page) == b"<main><p>body</p></main>"
+    stream = body.gzipped(page, max_random_bytes=100)
+    assert body.deflated.data in stream
+    assert gzip.decompress(stream) == b"<main><p>body</p></main>"
     with pytest.raises(ValueError, match="does not show the piece"):
         other.parts(page)
